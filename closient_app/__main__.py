@@ -1,0 +1,3 @@
+from closient_app.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The FastAPI app for agents and the JSON API, built in a factory.
+
+Reflex adds CORS middleware to the app it is given, which fails on an instance that already
+served a request, so every caller (Reflex, tests, benchmarks) builds a fresh one here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from closient_app import __version__
+from closient_app.api.errors import install_error_handlers
+from closient_app.api.routes import health
+from closient_app.config import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_api() -> FastAPI:
+    settings = get_settings()
+    settings.check_secrets()
+    api = FastAPI(
+        title="Closient",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # each app serves its own document under /{app}/api/v1/openapi.json
+    )
+    install_error_handlers(api)
+    api.include_router(health.router)
+    _mount_shopify_sandbox(api, settings)
+    return api
+
+
+def _mount_shopify_sandbox(api: FastAPI, settings) -> None:
+    """The built-in Shopify plays Shopify whenever no real credentials are configured."""
+    if not (settings.uses_shopify_sandbox or settings.shopify_sandbox_enabled):
+        log.warning(
+            "Shopify: talking to the real Shopify (client id %s)", settings.shopify_client_id
+        )
+        return
+    try:
+        from closient_app.sandbox import SandboxConfig, create_sandbox_app
+    except ImportError:  # the sandbox package is optional in a stripped production build
+        log.warning("Shopify: sandbox requested but not installed")
+        return
+    config = SandboxConfig(
+        apps={settings.shopify_sandbox_client_id: settings.shopify_sandbox_client_secret}
+    )
+    api.mount("/sandbox/shopify", create_sandbox_app(config))
+    log.warning("Shopify: using the BUILT-IN SANDBOX at %s/sandbox/shopify", settings.base_url)

@@ -1,0 +1,109 @@
+"""Every setting, read once from the environment (and an optional `.env`).
+
+`.env.example` documents each variable. Nothing secret has a usable default outside development:
+`Settings.check_secrets()` refuses to start a production configuration with a weak secret.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_DIR = PROJECT_ROOT / ".local"
+# Written once by `python -m closient_app setup` with random development secrets (git-ignored),
+# so a fresh clone works without anyone inventing secrets, and nothing secret is in the repo.
+GENERATED_ENV = LOCAL_DIR / "generated.env"
+
+
+class Settings(BaseSettings):
+    # Precedence: real environment > .env > generated development secrets.
+    model_config = SettingsConfigDict(
+        env_file=(GENERATED_ENV, PROJECT_ROOT / ".env"), extra="ignore"
+    )
+
+    # --- runtime ---
+    environment: str = Field("development", description="development | test | production")
+    port: int = Field(3000, description="The one port the app serves pages and API on")
+    public_base_url: str = Field(
+        "", description="Externally visible base URL; defaults to http://127.0.0.1:$PORT"
+    )
+    log_level: str = "info"
+
+    # --- database ---
+    database_url: str = Field(
+        "", description="postgresql+psycopg://... ; empty = the project-local cluster"
+    )
+    local_pg_port: int = Field(54329, description="Port of the project-local cluster")
+    test_database_name: str = Field("closient_test", description="Database the tests use")
+    db_pool_size: int = 10
+
+    # --- secrets ---
+    secret_key: str = Field("", description="Signs sessions and OAuth state; required in prod")
+    token_encryption_keys: str = Field(
+        "",
+        description="Comma-separated Fernet keys for POS tokens at rest; the first encrypts, "
+        "all decrypt (key rotation)",
+    )
+
+    # --- demo ---
+    demo_api_key: str = Field("", description="Fixed value for the demo org's API key")
+    demo_email: str = "demo@closient.test"
+    demo_password: str = Field("", description="Demo user's password; generated when empty")
+
+    # --- Shopify ---
+    shopify_client_id: str = ""
+    shopify_client_secret: str = ""
+    shopify_previous_client_secret: str = ""
+    shopify_api_version: str = "2026-07"
+    shopify_sandbox_client_id: str = "closient-sandbox-app"
+    shopify_sandbox_client_secret: str = Field(
+        "", description="Client secret shared by the app and its built-in sandbox"
+    )
+    shopify_sandbox_enabled: bool = Field(
+        False, description="Mount the sandbox even with real credentials (tests only)"
+    )
+
+    @property
+    def uses_shopify_sandbox(self) -> bool:
+        """No real credentials means the built-in sandbox plays Shopify."""
+        return not (self.shopify_client_id and self.shopify_client_secret)
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return _with_psycopg_driver(self.database_url)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.local_pg_port}/closient"
+
+    def check_secrets(self) -> None:
+        """Refuse a production start with missing or weak secrets."""
+        if not self.is_production:
+            return
+        if len(self.secret_key) < 32:
+            raise RuntimeError("SECRET_KEY must be set to at least 32 characters in production")
+        if not self.token_encryption_keys:
+            raise RuntimeError("TOKEN_ENCRYPTION_KEYS must be set in production")
+
+
+def _with_psycopg_driver(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` spellings; we always use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Operator tooling: the project-local PostgreSQL cluster, secrets bootstrap, demo seed."""

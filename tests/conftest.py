@@ -1,0 +1,53 @@
+"""Test harness: a real PostGIS test database, truncated before every test.
+
+The suite points DATABASE_URL at the test database before anything reads the settings, so the
+app, the services and any server a test starts all use it. Truncation (not rolled-back
+transactions) keeps isolation honest when the code under test commits, or runs in another process.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+from closient_app.cli import test_database_url
+from closient_app.config import get_settings
+from closient_app.db import get_engine
+
+os.environ["DATABASE_URL"] = test_database_url(get_settings())
+os.environ["ENVIRONMENT"] = "test"
+get_settings.cache_clear()
+get_engine.cache_clear()
+
+import closient_app.models  # noqa: E402,F401  (complete metadata for truncation)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    from closient_app.ops.database import ensure_database, migrate_to_head
+
+    url = get_settings().effective_database_url
+    ensure_database(url)
+    migrate_to_head(url)
+    return url
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with get_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def clean_database(database_url: str) -> None:
+    _truncate_all()
+
+
+@pytest.fixture
+def db(database_url: str):
+    """A session on the test database; tests commit freely (truncation cleans up)."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
