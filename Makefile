@@ -12,7 +12,7 @@ run: setup
 
 test:
 	@bash closient_app/ops/bootstrap.sh
-	@$(PY) -m closient_app setup --no-seed --with-test-db
+	@$(PY) -m closient_app setup --no-seed
 	@$(PY) -m closient_app test
 
 lint:

@@ -41,25 +41,14 @@ def cmd_setup(args: argparse.Namespace) -> None:
     ensure_generated_secrets()
     get_settings.cache_clear()
     cmd_db_up(args)
-    settings = get_settings()
-    urls = [settings.effective_database_url]
-    if args.with_test_db:
-        urls.append(test_database_url(settings))
-    for url in urls:
-        ensure_database(url)
-        migrate_to_head(url)
+    url = get_settings().effective_database_url
+    ensure_database(url)
+    migrate_to_head(url)
     print("Database ready and migrated to head.")
     if args.seed:
         from closient_app.ops.seed import seed_demo
 
         seed_demo()
-
-
-def test_database_url(settings) -> str:
-    from sqlalchemy.engine import make_url
-
-    url = make_url(settings.effective_database_url).set(database=settings.test_database_name)
-    return url.render_as_string(hide_password=False)
 
 
 def cmd_serve(_: argparse.Namespace) -> None:
@@ -83,10 +72,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     setup = sub.add_parser("setup", help="prepare the database and demo data")
     setup.add_argument("--no-seed", dest="seed", action="store_false")
-    setup.add_argument("--with-test-db", action="store_true")
     setup.set_defaults(func=cmd_setup)
     sub.add_parser("serve", help="serve the app").set_defaults(func=cmd_serve)
-    test = sub.add_parser("test", help="ruff + the whole pytest suite (after setup --with-test-db)")
+    test = sub.add_parser("test", help="ruff + the whole pytest suite")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
     sub.add_parser("db-up", help="start the local cluster").set_defaults(func=cmd_db_up)

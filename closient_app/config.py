@@ -86,6 +86,14 @@ class Settings(BaseSettings):
             return _with_psycopg_driver(self.database_url)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.local_pg_port}/closient"
 
+    @property
+    def test_database_url(self) -> str:
+        """The tests' database: same server as the app's, its own name."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.effective_database_url).set(database=self.test_database_name)
+        return url.render_as_string(hide_password=False)
+
     def check_secrets(self) -> None:
         """Refuse a production start with missing or weak secrets."""
         if not self.is_production:

@@ -13,11 +13,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from closient_app.cli import test_database_url
 from closient_app.config import get_settings
 from closient_app.db import get_engine
 
-os.environ["DATABASE_URL"] = test_database_url(get_settings())
+os.environ["DATABASE_URL"] = get_settings().test_database_url
 os.environ["ENVIRONMENT"] = "test"
 get_settings.cache_clear()
 get_engine.cache_clear()
@@ -27,9 +26,11 @@ import closient_app.models  # noqa: E402,F401  (complete metadata for truncation
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    from closient_app.ops.database import ensure_database, migrate_to_head
+    """A test database built fresh for each pytest run, so no stale schema ever survives."""
+    from closient_app.ops.database import drop_database, ensure_database, migrate_to_head
 
     url = get_settings().effective_database_url
+    drop_database(url)
     ensure_database(url)
     migrate_to_head(url)
     return url

@@ -11,6 +11,7 @@ import logging
 from fastapi import FastAPI
 
 from closient_app import __version__
+from closient_app.api.apps import install_openapi_documents
 from closient_app.api.errors import install_error_handlers
 from closient_app.api.routes import health
 from closient_app.config import get_settings
@@ -30,6 +31,8 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     api.include_router(health.router)
+    # Per-app routers go here, then their OpenAPI documents are built from them.
+    install_openapi_documents(api)
     _mount_shopify_sandbox(api, settings)
     return api
 

@@ -1,8 +1,9 @@
 """One error envelope for every error, the framework's own included.
 
 `{"error": {"code", "message", "status", "details": [{"field", "message"}], "next_step"?}}`
-Services raise `ApiError` subclasses; handlers here turn everything else (404 for unknown routes,
-405, request validation, unhandled exceptions) into the same shape with no internals in the body.
+Services raise `closient_app.errors.ApiError` subclasses; handlers here turn those and everything
+else (404 for unknown routes, 405, request validation, unhandled exceptions) into the same shape,
+with no internals in the body.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from closient_app.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -30,57 +33,6 @@ CODES = {
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
 }
-
-
-class ApiError(Exception):
-    """A domain error the API answers with the envelope."""
-
-    status = 400
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        details: list[dict[str, str]] | None = None,
-        next_step: str | None = None,
-        headers: dict[str, str] | None = None,
-        status: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
-        self.next_step = next_step
-        self.headers = headers or {}
-        if status is not None:
-            self.status = status
-
-
-class BadRequest(ApiError):
-    status = 400
-
-
-class Unauthorized(ApiError):
-    status = 401
-
-
-class Forbidden(ApiError):
-    status = 403
-
-
-class NotFound(ApiError):
-    status = 404
-
-
-class Conflict(ApiError):
-    status = 409
-
-
-class ValidationFailed(ApiError):
-    status = 422
-
-
-class RateLimited(ApiError):
-    status = 429
 
 
 def envelope(

@@ -39,6 +39,14 @@ def ensure_database(sqlalchemy_url: str) -> None:
             ) from exc
 
 
+def drop_database(sqlalchemy_url: str) -> None:
+    name = make_url(sqlalchemy_url).database
+    with psycopg.connect(libpq_dsn(sqlalchemy_url, database="postgres"), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
 def alembic_config(sqlalchemy_url: str) -> Config:
     config = Config(str(Path(PROJECT_ROOT) / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))

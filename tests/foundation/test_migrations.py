@@ -1,12 +1,11 @@
 """Migrations: empty -> head, head -> base -> head, and the models agree with the migrations."""
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from closient_app.ops.database import alembic_config, ensure_database, libpq_dsn
+from closient_app.ops.database import alembic_config, drop_database, ensure_database
 
 SCRATCH_DB = "closient_test_migrations"
 
@@ -14,12 +13,10 @@ SCRATCH_DB = "closient_test_migrations"
 @pytest.fixture
 def scratch_url(database_url: str):
     url = make_url(database_url).set(database=SCRATCH_DB).render_as_string(hide_password=False)
-    with psycopg.connect(libpq_dsn(database_url, database="postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}"')
+    drop_database(url)
     ensure_database(url)
     yield url
-    with psycopg.connect(libpq_dsn(database_url, database="postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+    drop_database(url)
 
 
 def _tables(url: str) -> set[str]:
