@@ -1,0 +1,348 @@
+"""Word lists and store addresses the catalog generator draws from (data only, no logic)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Category(NamedTuple):
+    product_type: str
+    nouns: tuple[str, ...]
+    options: tuple[str, ...]  # variant option values; the product gets a prefix of them
+    price_range: tuple[int, int]  # whole dollars
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "Apparel",
+        ("Tee", "Hoodie", "Crewneck", "Flannel Shirt", "Rain Jacket", "Chinos"),
+        ("S", "M", "L", "XL", "XXL"),
+        (18, 140),
+    ),
+    Category(
+        "Footwear",
+        ("Runner", "Trail Shoe", "Chelsea Boot", "Sandal", "Sneaker"),
+        ("8", "9", "10", "11", "12"),
+        (45, 190),
+    ),
+    Category(
+        "Home",
+        ("Throw Blanket", "Mug", "Candle", "Cutting Board", "Tea Towel Set"),
+        ("Oat", "Charcoal", "Sage", "Clay"),
+        (9, 85),
+    ),
+    Category(
+        "Outdoor",
+        ("Water Bottle", "Daypack", "Camp Chair", "Headlamp", "Dry Bag"),
+        ("Black", "Olive", "Blue", "Orange"),
+        (14, 160),
+    ),
+    Category(
+        "Hardware",
+        ("Hammer", "Tape Measure", "Screwdriver Set", "Work Gloves", "Level"),
+        ("Standard", "Pro"),
+        (7, 70),
+    ),
+    Category(
+        "Grocery",
+        ("Coffee Beans", "Maple Syrup", "Olive Oil", "Hot Sauce", "Granola"),
+        ("250 g", "500 g", "1 kg"),
+        (5, 32),
+    ),
+    Category(
+        "Toys",
+        ("Puzzle", "Wooden Train", "Plush Bear", "Kite", "Board Game"),
+        ("Classic", "Deluxe"),
+        (8, 60),
+    ),
+    Category(
+        "Beauty",
+        ("Hand Cream", "Lip Balm", "Bar Soap", "Face Serum", "Shampoo"),
+        ("Unscented", "Lavender", "Citrus"),
+        (6, 48),
+    ),
+)
+
+ADJECTIVES = (
+    "Classic",
+    "Everyday",
+    "Heritage",
+    "Coastal",
+    "Summit",
+    "Urban",
+    "Northern",
+    "Essential",
+    "Vintage",
+    "Alpine",
+    "Harbor",
+    "Prairie",
+    "Field",
+    "Studio",
+    "Weekend",
+    "Original",
+)
+MATERIALS = (
+    "Cotton",
+    "Merino",
+    "Canvas",
+    "Linen",
+    "Cedar",
+    "Maple",
+    "Ceramic",
+    "Organic",
+    "Recycled",
+    "Waxed",
+    "Bamboo",
+    "Copper",
+    "Wool",
+    "Stoneware",
+)
+VENDORS = (
+    "Northwind Supply",
+    "Harbor & Pine",
+    "Blue Ridge Goods",
+    "Tamarack Co.",
+    "Foxglove Studio",
+    "Ironbark Tools",
+    "Little Otter",
+    "Meadowlark",
+    "Saltbox Provisions",
+    "Cascade Outfitters",
+    "Prairie Mercantile",
+    "Juniper Lane",
+)
+
+
+class StoreAddress(NamedTuple):
+    name: str
+    address1: str
+    city: str
+    province: str
+    province_code: str
+    zip: str
+    country_code: str
+    country_name: str
+    latitude: float
+    longitude: float
+
+
+# Real streets in real cities; coordinates are approximate (street level). Phones are generated
+# from the fictional 555-01xx range, never real numbers.
+STORE_ADDRESSES: tuple[StoreAddress, ...] = (
+    StoreAddress(
+        "Marina",
+        "2125 Chestnut St",
+        "San Francisco",
+        "California",
+        "CA",
+        "94123",
+        "US",
+        "United States",
+        37.8005,
+        -122.4381,
+    ),
+    StoreAddress(
+        "Pearl District",
+        "1005 W Burnside St",
+        "Portland",
+        "Oregon",
+        "OR",
+        "97209",
+        "US",
+        "United States",
+        45.5231,
+        -122.6812,
+    ),
+    StoreAddress(
+        "Capitol Hill",
+        "1521 10th Ave",
+        "Seattle",
+        "Washington",
+        "WA",
+        "98122",
+        "US",
+        "United States",
+        47.6146,
+        -122.3194,
+    ),
+    StoreAddress(
+        "Lakeview",
+        "3315 N Clark St",
+        "Chicago",
+        "Illinois",
+        "IL",
+        "60657",
+        "US",
+        "United States",
+        41.9424,
+        -87.6493,
+    ),
+    StoreAddress(
+        "Market District",
+        "603 N Lamar Blvd",
+        "Austin",
+        "Texas",
+        "TX",
+        "78703",
+        "US",
+        "United States",
+        30.2725,
+        -97.7536,
+    ),
+    StoreAddress(
+        "Colfax",
+        "2526 E Colfax Ave",
+        "Denver",
+        "Colorado",
+        "CO",
+        "80206",
+        "US",
+        "United States",
+        39.7402,
+        -104.9576,
+    ),
+    StoreAddress(
+        "Carroll Gardens",
+        "450 Court St",
+        "Brooklyn",
+        "New York",
+        "NY",
+        "11231",
+        "US",
+        "United States",
+        40.6795,
+        -73.9967,
+    ),
+    StoreAddress(
+        "Coolidge Corner",
+        "279 Harvard St",
+        "Brookline",
+        "Massachusetts",
+        "MA",
+        "02446",
+        "US",
+        "United States",
+        42.3428,
+        -71.1215,
+    ),
+    StoreAddress(
+        "Queen West",
+        "585 Queen St W",
+        "Toronto",
+        "Ontario",
+        "ON",
+        "M5V 2B7",
+        "CA",
+        "Canada",
+        43.6475,
+        -79.4005,
+    ),
+    StoreAddress(
+        "Plateau",
+        "4380 Boulevard Saint-Laurent",
+        "Montréal",
+        "Quebec",
+        "QC",
+        "H2W 1Z5",
+        "CA",
+        "Canada",
+        45.5205,
+        -73.5857,
+    ),
+    StoreAddress(
+        "Kitsilano",
+        "2868 W 4th Ave",
+        "Vancouver",
+        "British Columbia",
+        "BC",
+        "V6K 1R2",
+        "CA",
+        "Canada",
+        49.2681,
+        -123.1686,
+    ),
+    StoreAddress(
+        "Uptown",
+        "2720 Lyndale Ave S",
+        "Minneapolis",
+        "Minnesota",
+        "MN",
+        "55408",
+        "US",
+        "United States",
+        44.9533,
+        -93.2882,
+    ),
+    StoreAddress(
+        "East Atlanta",
+        "1242 Glenwood Ave SE",
+        "Atlanta",
+        "Georgia",
+        "GA",
+        "30316",
+        "US",
+        "United States",
+        33.7403,
+        -84.3464,
+    ),
+    StoreAddress(
+        "Green Hills",
+        "3900 Hillsboro Pike",
+        "Nashville",
+        "Tennessee",
+        "TN",
+        "37215",
+        "US",
+        "United States",
+        36.1050,
+        -86.8170,
+    ),
+    StoreAddress(
+        "Roma Norte",
+        "Av. Álvaro Obregón 130",
+        "Ciudad de México",
+        "Ciudad de México",
+        "CDMX",
+        "06700",
+        "MX",
+        "Mexico",
+        19.4180,
+        -99.1630,
+    ),
+    StoreAddress(
+        "Center City",
+        "1117 Chestnut St",
+        "Philadelphia",
+        "Pennsylvania",
+        "PA",
+        "19107",
+        "US",
+        "United States",
+        39.9505,
+        -75.1595,
+    ),
+    StoreAddress(
+        "Old Port",
+        "47 Exchange St",
+        "Portland",
+        "Maine",
+        "ME",
+        "04101",
+        "US",
+        "United States",
+        43.6580,
+        -70.2560,
+    ),
+    StoreAddress(
+        "Whyte Avenue",
+        "10324 82 Ave NW",
+        "Edmonton",
+        "Alberta",
+        "AB",
+        "T6E 1Z8",
+        "CA",
+        "Canada",
+        53.5185,
+        -113.4965,
+    ),
+)
