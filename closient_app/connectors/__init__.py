@@ -1,0 +1,1 @@
+"""POS connectors behind one interface (`interface.PosConnector`); `registry` picks one."""
