@@ -52,3 +52,40 @@ def db(database_url: str):
     """A session on the test database; tests commit freely (truncation cleans up)."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def live_api(database_url: str):
+    """The real API (with the sandbox mounted) served by uvicorn on a free port, over real HTTP.
+
+    Yields its base URL. PUBLIC_BASE_URL points at it, so OAuth redirects, the sandbox's shop
+    URLs and webhook deliveries all reach this server.
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from closient_app.api.app import create_api
+    from closient_app.connectors import registry
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    os.environ["PUBLIC_BASE_URL"] = base
+    get_settings.cache_clear()
+    registry.forget_live_connectors()
+    config = uvicorn.Config(create_api(), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live API did not start")
+        time.sleep(0.02)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)

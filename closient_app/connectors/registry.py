@@ -86,3 +86,8 @@ def live_connector(key: str) -> PosConnector:
     if key not in _live:
         _live[key] = build_connector(key, get_settings())
     return _live[key]
+
+
+def forget_live_connectors() -> None:
+    """Drop the cached connectors (after the settings changed, e.g. in tests)."""
+    _live.clear()
