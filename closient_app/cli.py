@@ -5,6 +5,8 @@ serve      the app in Reflex prod mode on $PORT (one port: pages, websocket, API
 test       ruff, then the pytest suites (API/unit, then browser)
 db-up      start the project-local cluster only
 db-stop    stop it (the data stays)
+create-user, create-org, create-api-key    accounts for operators (secrets printed once)
+worker     sync jobs and webhook receipts; run more of them to scale out
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import sys
 
 from closient_app.config import get_settings
+from closient_app.ops.account_commands import add_account_commands
 
 
 def cmd_db_up(_: argparse.Namespace) -> None:
@@ -63,6 +66,16 @@ def cmd_test(args: argparse.Namespace) -> None:
     sys.exit(run_all(args.pytest_args))
 
 
+def cmd_worker(args: argparse.Namespace) -> None:
+    import asyncio
+    import logging
+
+    from closient_app.jobs.worker import run_worker
+
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(message)s")
+    asyncio.run(run_worker(concurrency=args.concurrency))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m closient_app",
@@ -79,6 +92,10 @@ def main(argv: list[str] | None = None) -> None:
     test.set_defaults(func=cmd_test)
     sub.add_parser("db-up", help="start the local cluster").set_defaults(func=cmd_db_up)
     sub.add_parser("db-stop", help="stop the local cluster").set_defaults(func=cmd_db_stop)
+    worker = sub.add_parser("worker", help="run sync jobs and webhook receipts")
+    worker.add_argument("--concurrency", type=int, default=None, help="job slots (default 1)")
+    worker.set_defaults(func=cmd_worker)
+    add_account_commands(sub)
     args = parser.parse_args(argv)
     try:
         args.func(args)

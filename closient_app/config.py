@@ -49,6 +49,14 @@ class Settings(BaseSettings):
         "all decrypt (key rotation)",
     )
 
+    # --- sign-in, OAuth and rate limits ---
+    session_ttl_s: int = Field(14 * 86400, description="Browser session lifetime")
+    access_token_ttl_s: int = Field(900, description="OAuth access token lifetime (15 min)")
+    refresh_token_ttl_s: int = Field(30 * 86400, description="OAuth refresh token lifetime")
+    device_code_ttl_s: int = Field(900, description="How long a device user code can be entered")
+    rate_limit_per_minute: int = Field(300, description="Default requests per minute per caller")
+    rate_limit_per_day: int = Field(10_000, description="Default requests per day per caller")
+
     # --- demo ---
     demo_api_key: str = Field("", description="Fixed value for the demo org's API key")
     demo_email: str = "demo@closient.test"
@@ -66,6 +74,32 @@ class Settings(BaseSettings):
     shopify_sandbox_enabled: bool = Field(
         False, description="Mount the sandbox even with real credentials (tests only)"
     )
+
+    # --- inventory sync, job queue and worker ---
+    low_stock_threshold: int = Field(3, description="Quantities from 1 up to below this: low_stock")
+    resync_interval_hours: float = Field(6.0, description="Periodic re-sync of every source")
+    worker_in_process: bool = Field(True, description="The app runs one worker in its own process")
+    worker_concurrency: int = Field(1, description="Sync jobs one worker process runs at once")
+    worker_poll_s: float = Field(5.0, description="Worker poll when no NOTIFY arrives")
+    sync_bulk_min_variants: int = Field(
+        100, description="Catalogs with at least this many variants sync by bulk export"
+    )
+    sync_batch_variants: int = Field(1000, description="Variants written per transaction (bulk)")
+    job_heartbeat_s: float = Field(5.0, description="How often a running job proves it is alive")
+    job_stale_after_s: float = Field(
+        60.0, description="A running job without a heartbeat this long is requeued"
+    )
+    job_max_attempts: int = Field(5, description="Then a sync job fails for good")
+
+    # --- geocoding and maps ---
+    geocoder_url: str = Field(
+        "", description="Nominatim base URL; empty = offline postal-code/city centroids only"
+    )
+    geocoder_timeout_s: float = Field(3.0, description="Nominatim timeout; then offline")
+    map_tile_url: str = Field(
+        "", description="Raster tile URL template ({z}/{x}/{y}); empty = offline basemap only"
+    )
+    map_tile_attribution: str = ""
 
     @property
     def uses_shopify_sandbox(self) -> bool:

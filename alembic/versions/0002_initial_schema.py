@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 00:02:35.602314
+Create Date: 2026-11-28 00:43:55.117832
 """
 
 from collections.abc import Sequence
@@ -34,6 +34,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("email"),
     )
     op.create_table(
+        "oauth_client",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("secret_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("grant_types", postgresql.ARRAY(sa.String(length=80)), nullable=False),
+        sa.Column("scopes", postgresql.ARRAY(sa.String(length=40)), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "organization",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -41,6 +51,24 @@ def upgrade() -> None:
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "rate_limit_counter",
+        sa.Column("bucket", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("window_seconds", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.Integer(), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("bucket", "window_seconds", "window_start"),
+    )
+    op.create_table(
+        "scheduled_task",
+        sa.Column("id", sa.Unicode(length=191), nullable=False),
+        sa.Column("next_run_time", sa.Float(precision=25), nullable=True),
+        sa.Column("job_state", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_scheduled_task_next_run_time"), "scheduled_task", ["next_run_time"], unique=False
     )
     op.create_table(
         "search_session",
@@ -94,6 +122,23 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_api_key_organization_id"), "api_key", ["organization_id"], unique=False
+    )
+    op.create_table(
+        "install_link",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("shop_domain", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    op.create_index(
+        op.f("ix_install_link_organization_id"), "install_link", ["organization_id"], unique=False
     )
     op.create_table(
         "inventory_source",
@@ -166,6 +211,113 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_membership_user_id"), "membership", ["user_id"], unique=False)
     op.create_table(
+        "oauth_device_grant",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("client_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("device_code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("scopes", postgresql.ARRAY(sa.String(length=40)), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "approved",
+                "denied",
+                "consumed",
+                name="devicegrantstatus",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=False,
+        ),
+        sa.Column("interval", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_polled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["client_id"], ["oauth_client.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("device_code_hash"),
+        sa.UniqueConstraint("user_code_hash"),
+    )
+    op.create_index(
+        op.f("ix_oauth_device_grant_organization_id"),
+        "oauth_device_grant",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_oauth_device_grant_user_id"), "oauth_device_grant", ["user_id"], unique=False
+    )
+    op.create_table(
+        "oauth_token",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("family_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("client_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("scopes", postgresql.ARRAY(sa.String(length=40)), nullable=False),
+        sa.Column("access_token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("refresh_token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("access_expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("refresh_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("rotated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["client_id"], ["oauth_client.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("access_token_hash"),
+        sa.UniqueConstraint("refresh_token_hash"),
+    )
+    op.create_index(op.f("ix_oauth_token_family_id"), "oauth_token", ["family_id"], unique=False)
+    op.create_index(
+        op.f("ix_oauth_token_organization_id"), "oauth_token", ["organization_id"], unique=False
+    )
+    op.create_index(op.f("ix_oauth_token_user_id"), "oauth_token", ["user_id"], unique=False)
+    op.create_table(
+        "onboarding_progress",
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("pos_choice", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("current_step", sa.Integer(), nullable=False),
+        sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("organization_id"),
+    )
+    op.create_table(
+        "pos_interest_request",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column(
+            "provider",
+            sa.Enum(
+                "square", "clover", "lightspeed", name="requestedpos", native_enum=False, length=16
+            ),
+            nullable=False,
+        ),
+        sa.Column("contact_email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("organization_id", "user_id", "provider"),
+    )
+    op.create_index(
+        op.f("ix_pos_interest_request_organization_id"),
+        "pos_interest_request",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_pos_interest_request_user_id"), "pos_interest_request", ["user_id"], unique=False
+    )
+    op.create_table(
         "product",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
         sa.Column("gtin", sqlmodel.sql.sqltypes.AutoString(length=14), nullable=True),
@@ -200,6 +352,41 @@ def upgrade() -> None:
         unique=False,
         postgresql_using="gin",
     )
+    op.create_table(
+        "support_request",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("pos_name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("contact_email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_support_request_organization_id"),
+        "support_request",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_support_request_user_id"), "support_request", ["user_id"], unique=False
+    )
+    op.create_table(
+        "web_session",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("session_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("session_hash"),
+    )
+    op.create_index(op.f("ix_web_session_user_id"), "web_session", ["user_id"], unique=False)
     op.create_geospatial_table(
         "location",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
@@ -278,6 +465,34 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_location_source_id"), "location", ["source_id"], unique=False)
     op.create_table(
+        "pos_oauth_state",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("shop_domain", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("nonce_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("install_link_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["install_link_id"], ["install_link.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("nonce_hash"),
+    )
+    op.create_index(
+        op.f("ix_pos_oauth_state_install_link_id"),
+        "pos_oauth_state",
+        ["install_link_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_pos_oauth_state_organization_id"),
+        "pos_oauth_state",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_table(
         "sync_job",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
         sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
@@ -341,7 +556,9 @@ def upgrade() -> None:
         sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
         sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
         sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("topic_group", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("topics", postgresql.ARRAY(sa.String(length=64)), nullable=False),
+        sa.Column("pos_subscription_ids", postgresql.ARRAY(sa.String(length=255)), nullable=False),
         sa.Column("forward_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("secret_encrypted", sa.Text(), nullable=False),
@@ -354,6 +571,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["source_id"], ["inventory_source.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("source_id", "topic_group"),
     )
     op.create_index(
         op.f("ix_webhook_endpoint_organization_id"),
@@ -427,9 +645,17 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["endpoint_id"], ["webhook_endpoint.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_forward_delivery_due",
+        "forward_delivery",
+        ["next_attempt_at"],
+        unique=False,
+        postgresql_where=sa.text("status IN ('PENDING', 'FAILED')"),
     )
     op.create_index(
         op.f("ix_forward_delivery_endpoint_id"), "forward_delivery", ["endpoint_id"], unique=False
@@ -448,6 +674,9 @@ def upgrade() -> None:
         ),
         sa.Column("sku", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column(
+            "external_product_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
+        ),
+        sa.Column(
             "external_variant_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
         ),
         sa.Column(
@@ -458,6 +687,7 @@ def upgrade() -> None:
         sa.Column("price_amount", sa.Integer(), nullable=False),
         sa.Column("price_currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.Column("quantity_on_hand", sa.Integer(), nullable=True),
+        sa.Column("stock_tracked", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column(
             "status",
             sa.Enum(
@@ -473,6 +703,7 @@ def upgrade() -> None:
         ),
         sa.Column("last_inventory_sync", sa.DateTime(timezone=True), nullable=True),
         sa.Column("pos_updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pos_variant_updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["location_id"], ["location.id"], ondelete="CASCADE"),
@@ -501,16 +732,85 @@ def upgrade() -> None:
         ["source_id", "external_inventory_item_id"],
         unique=False,
     )
+    op.create_index(
+        "ix_in_store_offer_source_product",
+        "in_store_offer",
+        ["source_id", "external_product_id"],
+        unique=False,
+    )
+    op.create_table(
+        "pos_device_grant",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("organization_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=False),
+        sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("shop_domain", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("requested_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("device_code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "authorizing",
+                "connected",
+                "denied",
+                "failed",
+                name="posdevicegrantstatus",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=False,
+        ),
+        sa.Column("interval", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_polled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_confirmations", sa.Integer(), nullable=False),
+        sa.Column(
+            "confirmed_by_user_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True
+        ),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pos_state_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("job_id", sqlmodel.sql.sqltypes.AutoString(length=22), nullable=True),
+        sa.Column("failure", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["confirmed_by_user_id"], ["app_user.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["job_id"], ["sync_job.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["organization_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["pos_state_id"], ["pos_oauth_state.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["source_id"], ["inventory_source.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("device_code_hash"),
+        sa.UniqueConstraint("user_code_hash"),
+    )
+    op.create_index(
+        op.f("ix_pos_device_grant_organization_id"),
+        "pos_device_grant",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_pos_device_grant_pos_state_id"), "pos_device_grant", ["pos_state_id"], unique=False
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_index(op.f("ix_pos_device_grant_pos_state_id"), table_name="pos_device_grant")
+    op.drop_index(op.f("ix_pos_device_grant_organization_id"), table_name="pos_device_grant")
+    op.drop_table("pos_device_grant")
+    op.drop_index("ix_in_store_offer_source_product", table_name="in_store_offer")
     op.drop_index("ix_in_store_offer_source_item", table_name="in_store_offer")
     op.drop_index(op.f("ix_in_store_offer_organization_id"), table_name="in_store_offer")
     op.drop_index("ix_in_store_offer_location_product", table_name="in_store_offer")
     op.drop_table("in_store_offer")
     op.drop_index(op.f("ix_forward_delivery_endpoint_id"), table_name="forward_delivery")
+    op.drop_index(
+        "ix_forward_delivery_due",
+        table_name="forward_delivery",
+        postgresql_where=sa.text("status IN ('PENDING', 'FAILED')"),
+    )
     op.drop_table("forward_delivery")
     op.drop_index(op.f("ix_webhook_receipt_source_id"), table_name="webhook_receipt")
     op.drop_index(
@@ -534,6 +834,9 @@ def downgrade() -> None:
         postgresql_where=sa.text("status = 'queued'"),
     )
     op.drop_table("sync_job")
+    op.drop_index(op.f("ix_pos_oauth_state_organization_id"), table_name="pos_oauth_state")
+    op.drop_index(op.f("ix_pos_oauth_state_install_link_id"), table_name="pos_oauth_state")
+    op.drop_table("pos_oauth_state")
     op.drop_index(op.f("ix_location_source_id"), table_name="location")
     op.drop_index(
         "ix_location_published_org",
@@ -545,18 +848,42 @@ def downgrade() -> None:
         "idx_location_geog", table_name="location", postgresql_using="gist", column_name="geog"
     )
     op.drop_geospatial_table("location")
+    op.drop_index(op.f("ix_web_session_user_id"), table_name="web_session")
+    op.drop_table("web_session")
+    op.drop_index(op.f("ix_support_request_user_id"), table_name="support_request")
+    op.drop_index(op.f("ix_support_request_organization_id"), table_name="support_request")
+    op.drop_table("support_request")
     op.drop_index("ix_product_search_vector", table_name="product", postgresql_using="gin")
     op.drop_index(op.f("ix_product_organization_id"), table_name="product")
     op.drop_table("product")
+    op.drop_index(op.f("ix_pos_interest_request_user_id"), table_name="pos_interest_request")
+    op.drop_index(
+        op.f("ix_pos_interest_request_organization_id"), table_name="pos_interest_request"
+    )
+    op.drop_table("pos_interest_request")
+    op.drop_table("onboarding_progress")
+    op.drop_index(op.f("ix_oauth_token_user_id"), table_name="oauth_token")
+    op.drop_index(op.f("ix_oauth_token_organization_id"), table_name="oauth_token")
+    op.drop_index(op.f("ix_oauth_token_family_id"), table_name="oauth_token")
+    op.drop_table("oauth_token")
+    op.drop_index(op.f("ix_oauth_device_grant_user_id"), table_name="oauth_device_grant")
+    op.drop_index(op.f("ix_oauth_device_grant_organization_id"), table_name="oauth_device_grant")
+    op.drop_table("oauth_device_grant")
     op.drop_index(op.f("ix_membership_user_id"), table_name="membership")
     op.drop_index(op.f("ix_membership_organization_id"), table_name="membership")
     op.drop_table("membership")
     op.drop_index(op.f("ix_inventory_source_organization_id"), table_name="inventory_source")
     op.drop_table("inventory_source")
+    op.drop_index(op.f("ix_install_link_organization_id"), table_name="install_link")
+    op.drop_table("install_link")
     op.drop_index(op.f("ix_api_key_organization_id"), table_name="api_key")
     op.drop_index(op.f("ix_api_key_created_by_user_id"), table_name="api_key")
     op.drop_table("api_key")
     op.drop_table("search_session")
+    op.drop_index(op.f("ix_scheduled_task_next_run_time"), table_name="scheduled_task")
+    op.drop_table("scheduled_task")
+    op.drop_table("rate_limit_counter")
     op.drop_table("organization")
+    op.drop_table("oauth_client")
     op.drop_table("app_user")
     # ### end Alembic commands ###

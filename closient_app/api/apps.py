@@ -9,8 +9,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 
 from closient_app import __version__
+from closient_app.api.docs_page import docs_endpoint
+from closient_app.api.openapi_auth import describe_auth_and_errors
 
 APPS: dict[str, str] = {
     "account": "Organizations, members, API keys, who am I",
@@ -36,7 +39,8 @@ def install_openapi_documents(api: FastAPI) -> None:
     """One OpenAPI 3.1 document per app, from the routes under its prefix."""
     for app_name, description in APPS.items():
         prefix = api_prefix(app_name)
-        routes = [r for r in api.routes if getattr(r, "path", "").startswith(prefix + "/")]
+        # FastAPI keeps included routers lazily; route contexts carry each route's full path.
+        routes = [r for r in iter_route_contexts(api.routes) if (r.path or "").startswith(prefix)]
         document = get_openapi(
             title=f"Closient {app_name} API",
             version=__version__,
@@ -44,8 +48,12 @@ def install_openapi_documents(api: FastAPI) -> None:
             description=description,
             routes=routes,
         )
+        document = describe_auth_and_errors(document, routes)
 
         def serve(document: dict = document) -> JSONResponse:
             return JSONResponse(document)
 
         api.add_api_route(f"{prefix}/openapi.json", serve, methods=["GET"], include_in_schema=False)
+        # The human page for the same document, rendered once, offline (no CDN assets).
+        docs = docs_endpoint(document, openapi_url=f"{prefix}/openapi.json")
+        api.add_api_route(f"{prefix}/docs", docs, methods=["GET"], include_in_schema=False)

@@ -67,3 +67,31 @@ class ApiKey(SQLModel, table=True):
     rate_limit_per_day: int | None = None
     created_by_user_id: str | None = fk_field("app_user.id", nullable=True, ondelete="SET NULL")
     created: datetime = timestamp_field()
+
+
+class WebSession(SQLModel, table=True):
+    """A browser login. The cookie holds a random id; only its SHA-256 is stored, so a
+    database leak opens no session, and deleting or revoking the row logs the browser out."""
+
+    __tablename__ = "web_session"
+
+    id: str = id_field()
+    user_id: str = fk_field("app_user.id")
+    session_hash: str = Field(max_length=64, unique=True)
+    created: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field(now_default=False)
+    revoked_at: datetime | None = timestamp_field(nullable=True, now_default=False)
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """Requests counted per caller bucket in one fixed window (epoch-aligned, like `limits`).
+
+    Kept in Postgres so every app process shares one budget; one UPSERT bumps both windows.
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    bucket: str = Field(primary_key=True, max_length=80, description="key:<id> user:<id> ip:<a>")
+    window_seconds: int = Field(primary_key=True)
+    window_start: int = Field(primary_key=True, description="Unix seconds, a window multiple")
+    hits: int = 0
