@@ -45,12 +45,32 @@ from closient_app.connectors.records import (
 )
 
 __all__ = [
-    "AppUninstalled", "CatalogPage", "InvalidShop", "InventoryItemChanged",
-    "InventoryLevelChanged", "InventoryLevelDisconnected", "LocationChanged", "LocationDeleted",
-    "PosConnector", "PosError", "PosEvent", "PosLocation", "PosOffer", "PosRequestRejected",
-    "PosUnavailable", "PrivacyRequest", "PrivacyRequestKind", "ProductChanged",
-    "ProductDeleted", "RequestCost", "ScopeNotGranted", "StockLevel", "TokenRejected",
-    "TokenSet", "WebhookDelivery", "WebhookSubscription",
+    "AppUninstalled",
+    "CatalogPage",
+    "InvalidShop",
+    "InventoryItemChanged",
+    "InventoryLevelChanged",
+    "InventoryLevelDisconnected",
+    "LocationChanged",
+    "LocationDeleted",
+    "PosConnector",
+    "PosError",
+    "PosEvent",
+    "PosLocation",
+    "PosOffer",
+    "PosRequestRejected",
+    "PosUnavailable",
+    "PrivacyRequest",
+    "PrivacyRequestKind",
+    "ProductChanged",
+    "ProductDeleted",
+    "RequestCost",
+    "ScopeNotGranted",
+    "StockLevel",
+    "TokenRejected",
+    "TokenSet",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
 
 

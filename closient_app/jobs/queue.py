@@ -4,10 +4,14 @@ most one queued-or-running sync per source, in the database; enqueueing twice re
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, select
 
 from closient_app.models import InventorySource, JobKind, JobStatus, SyncJob
+
+# Workers LISTEN here; PostgreSQL delivers the NOTIFY when the enqueueing transaction commits.
+JOBS_CHANNEL = "closient_jobs"
 
 
 def enqueue_sync(*, session: Session, source: InventorySource, kind: JobKind) -> SyncJob:
@@ -24,7 +28,14 @@ def enqueue_sync(*, session: Session, source: InventorySource, kind: JobKind) ->
         .returning(SyncJob.id)
     ).scalar_one_or_none()
     job_id = inserted or live_job_id(session=session, source_id=source.id)
+    if inserted:
+        notify_workers(session=session)
     return session.get(SyncJob, job_id)
+
+
+def notify_workers(*, session: Session) -> None:
+    """Wake idle workers at commit instead of at their next poll."""
+    session.execute(text(f"NOTIFY {JOBS_CHANNEL}"))
 
 
 def live_job_id(*, session: Session, source_id: str) -> str | None:

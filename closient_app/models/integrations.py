@@ -45,15 +45,23 @@ class InventorySource(SQLModel, table=True):
 
 
 class WebhookEndpoint(SQLModel, table=True):
-    """Where a source's POS deliveries arrive, and where we forward normalized events."""
+    """Where a source's POS deliveries arrive, and where we forward normalized events.
+
+    One per subscribed topic group of a source; a reconnect updates the same rows, so the
+    secret and `forward_url` a retailer set up survive it.
+    """
 
     __tablename__ = "webhook_endpoint"
+    __table_args__ = (sa.UniqueConstraint("source_id", "topic_group"),)
 
     id: str = id_field()
     organization_id: str = fk_field("organization.id")
     source_id: str = fk_field("inventory_source.id")
     provider: str = Field(max_length=32)
+    topic_group: str = Field(default="", max_length=32)
     topics: list[str] = Field(default_factory=list, sa_type=ARRAY(sa.String(64)))
+    # The POS's ids of our subscriptions for these topics, to unsubscribe on disconnect.
+    pos_subscription_ids: list[str] = Field(default_factory=list, sa_type=ARRAY(sa.String(255)))
     forward_url: str | None = Field(default=None, max_length=2048)
     is_active: bool = True
     secret_encrypted: str = Field(sa_type=sa.Text)
@@ -110,6 +118,14 @@ class ForwardDelivery(SQLModel, table=True):
     """The delivery log of normalized events forwarded to an endpoint's `forward_url`."""
 
     __tablename__ = "forward_delivery"
+    __table_args__ = (
+        # The sender only ever looks at deliveries still due: keep that scan small.
+        sa.Index(
+            "ix_forward_delivery_due",
+            "next_attempt_at",
+            postgresql_where=sa.text("status IN ('PENDING', 'FAILED')"),
+        ),
+    )
 
     id: str = id_field()
     endpoint_id: str = fk_field("webhook_endpoint.id")
@@ -120,4 +136,41 @@ class ForwardDelivery(SQLModel, table=True):
     next_attempt_at: datetime | None = timestamp_field(nullable=True, now_default=False)
     last_status_code: int | None = None
     last_error: str | None = Field(default=None, sa_type=sa.Text)
+    delivered_at: datetime | None = timestamp_field(nullable=True, now_default=False)
+    created: datetime = timestamp_field()
+
+
+class InstallLink(SQLModel, table=True):
+    """A single-use, short-lived link an agent hands to a retailer to start a POS connect.
+
+    Bound to one organization and shop. Only a SHA-256 hash of its token is stored, so a
+    database reader cannot start a connect for someone else's organization.
+    """
+
+    __tablename__ = "install_link"
+
+    id: str = id_field()
+    organization_id: str = fk_field("organization.id")
+    provider: str = Field(max_length=32)
+    shop_domain: str = Field(max_length=255)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = timestamp_field(now_default=False)
+    used_at: datetime | None = timestamp_field(nullable=True, now_default=False)
+    created: datetime = timestamp_field()
+
+
+class PosOAuthState(SQLModel, table=True):
+    """The `state` of one trip to a POS consent screen: single use, short expiry, bound to the
+    organization and shop it was issued for. Only a hash of the nonce is stored."""
+
+    __tablename__ = "pos_oauth_state"
+
+    id: str = id_field()
+    organization_id: str = fk_field("organization.id")
+    provider: str = Field(max_length=32)
+    shop_domain: str = Field(max_length=255)
+    nonce_hash: str = Field(max_length=64, unique=True)
+    install_link_id: str | None = fk_field("install_link.id", nullable=True, ondelete="SET NULL")
+    expires_at: datetime = timestamp_field(now_default=False)
+    used_at: datetime | None = timestamp_field(nullable=True, now_default=False)
     created: datetime = timestamp_field()

@@ -58,6 +58,8 @@ class InStoreOffer(SQLModel, table=True):
         sa.UniqueConstraint("product_id", "location_id", "sku"),
         sa.Index("ix_in_store_offer_location_product", "location_id", "product_id"),
         sa.Index("ix_in_store_offer_source_item", "source_id", "external_inventory_item_id"),
+        # products/update and products/delete name a POS product: find its offers without a scan.
+        sa.Index("ix_in_store_offer_source_product", "source_id", "external_product_id"),
         # Most sync writes only touch quantity/status/timestamps: room on the page keeps them HOT.
         {"postgresql_with": {"fillfactor": 80}},
     )
@@ -71,14 +73,21 @@ class InStoreOffer(SQLModel, table=True):
     )
     source: OfferSource = enum_field(OfferSource)
     sku: str = Field(default="", max_length=255)
+    external_product_id: str | None = Field(default=None, max_length=255)
     external_variant_id: str | None = Field(default=None, max_length=255)
     external_inventory_item_id: str | None = Field(default=None, max_length=255)
     price_amount: int = Field(ge=0)
     price_currency: str = Field(max_length=3)
     quantity_on_hand: int | None = None
+    # False when the POS keeps no count for the item: its status stays `unknown` whatever the
+    # level webhooks say.
+    stock_tracked: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     status: StockStatus = enum_field(StockStatus)
     last_inventory_sync: datetime | None = timestamp_field(nullable=True, now_default=False)
     # The POS's own timestamp of the level we hold: older deliveries never overwrite newer data.
     pos_updated_at: datetime | None = timestamp_field(nullable=True, now_default=False)
+    # The same for the variant's own fields (price, sku, tracking): a product edit and a sale
+    # are ordered independently, so each keeps its own version.
+    pos_variant_updated_at: datetime | None = timestamp_field(nullable=True, now_default=False)
     created: datetime = timestamp_field()
     updated: datetime = timestamp_field()

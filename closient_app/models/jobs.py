@@ -57,3 +57,15 @@ class SyncJob(SQLModel, table=True):
     started_at: datetime | None = timestamp_field(nullable=True, now_default=False)
     finished_at: datetime | None = timestamp_field(nullable=True, now_default=False)
     created: datetime = timestamp_field()
+
+
+class ScheduledTask(SQLModel, table=True):
+    """APScheduler's job store, in the layout its SQLAlchemyJobStore expects (it only creates
+    the table when missing). Periodic tasks keep their next run time across restarts, so a
+    deploy every few hours does not postpone the 6-hourly re-sync forever."""
+
+    __tablename__ = "scheduled_task"
+
+    id: str = Field(sa_column=sa.Column(sa.Unicode(191), primary_key=True))
+    next_run_time: float | None = Field(default=None, sa_column=sa.Column(sa.Float(25), index=True))
+    job_state: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))

@@ -1,27 +1,19 @@
 """Shopify OAuth: the consent URL, the code exchange and token refresh (expiring offline tokens).
 
-Authlib's httpx client does the token requests, with client_secret_post so the client id and
-secret travel in the form body as Shopify expects. The expiry times are computed from our own
-clock (not Authlib's) so they are testable and consistent with the rest of the app.
+The token requests are one form POST each through our own httpx client (client_secret_post:
+the client id and secret travel in the form body, as Shopify expects). Not Authlib's client:
+Authlib 1.9 switches to the `httpx2` fork whenever it is installed (mcp pulls it in), and its
+client then rejects our httpx transports. Expiry times come from our own clock, for tests.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from authlib.deprecate import AuthlibDeprecationWarning
-from authlib.integrations.base_client import OAuthError
-
-with warnings.catch_warnings():
-    # Authlib 1.9 would rather use the `httpx2` fork and warns when it runs on httpx, which the
-    # project pins on purpose. The warning is about Authlib's future, not about our code.
-    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from closient_app.connectors.http import HttpClientFactory
 from closient_app.connectors.interface import (
@@ -94,28 +86,27 @@ async def request_token(
     required_scopes: Iterable[str],
 ) -> TokenSet:
     """POST to `{base}/admin/oauth/access_token`. `grant` is {"code", "expiring": 1} for the
-    exchange or {"refresh_token"} for a refresh."""
+    exchange or {"refresh_token"} for a refresh. Credentials travel in the form body
+    (client_secret_post), as Shopify expects."""
     url = f"{base_url}/admin/oauth/access_token"
-    client = http_client_factory(
-        AsyncOAuth2Client,
-        client_id=client_id,
-        client_secret=client_secret,
-        token_endpoint_auth_method="client_secret_post",  # noqa: S106 (a method name)
-    )
+    grant_type = "refresh_token" if "refresh_token" in grant else "authorization_code"
+    form = {"grant_type": grant_type, **{k: str(v) for k, v in grant.items()}}
+    form |= {"client_id": client_id, "client_secret": client_secret}
     try:
-        async with client:
-            if "refresh_token" in grant:
-                body = await client.refresh_token(url, refresh_token=grant["refresh_token"])
-            else:
-                body = await client.fetch_token(url, grant_type="authorization_code", **grant)
-    except OAuthError as exc:  # Shopify said no: bad or used code, revoked refresh token
-        raise PosRequestRejected(f"Shopify refused the token request: {exc.error}") from exc
-    except httpx.HTTPStatusError as exc:
-        status = exc.response.status_code
-        if status >= 500 or status == 429:
-            raise PosUnavailable(f"Shopify token endpoint answered {status}") from exc
-        message = f"Shopify token endpoint answered {status}"
-        raise PosRequestRejected(message, status=status) from exc
-    except (httpx.TransportError, ValueError) as exc:
+        async with http_client_factory() as client:
+            response = await client.post(url, data=form, headers={"Accept": "application/json"})
+    except httpx.TransportError as exc:
         raise PosUnavailable(f"Shopify token endpoint unreachable: {exc}") from exc
-    return token_set_from_response(dict(body), now=now(), required_scopes=required_scopes)
+    status = response.status_code
+    if status >= 500 or status == 429:
+        raise PosUnavailable(f"Shopify token endpoint answered {status}")
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise PosUnavailable(f"Shopify token endpoint answered {status} without JSON") from exc
+    if not isinstance(body, dict):
+        raise PosUnavailable(f"Shopify token endpoint answered {status} with an unexpected body")
+    if status >= 400 or "error" in body:  # bad or used code, revoked refresh token
+        error = body.get("error") or f"HTTP {status}"
+        raise PosRequestRejected(f"Shopify refused the token request: {error}", status=status)
+    return token_set_from_response(body, now=now(), required_scopes=required_scopes)
