@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from closient_app.components.forms import link_button
 from closient_app.components.layout import page_shell
+from closient_app.pages import routes
 
 STEPS = [
     ("Connect your POS", "Shopify today, in one approval. Square, Clover and Lightspeed next."),
@@ -33,6 +35,12 @@ def home() -> rx.Component:
                 "puts every one of your stores on the map for shoppers and their AI agents.",
                 size="4",
                 color_scheme="gray",
+            ),
+            rx.hstack(
+                link_button("Get your store found", href=routes.SIGNUP, size="3", id="cta-signup"),
+                link_button("Log in", href=routes.LOGIN, size="3", variant="soft"),
+                spacing="3",
+                wrap="wrap",
             ),
             rx.grid(
                 *[_step_card(i + 1, title, text) for i, (title, text) in enumerate(STEPS)],

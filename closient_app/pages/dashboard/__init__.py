@@ -1,0 +1,1 @@
+"""The retailer's dashboard pages: offers, locations, integrations, API keys."""

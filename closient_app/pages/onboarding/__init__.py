@@ -1,0 +1,1 @@
+"""The retailer's six-step onboarding wizard at /onboarding: one module per step."""
