@@ -11,9 +11,25 @@ import logging
 from fastapi import FastAPI
 
 from closient_app import __version__
+from closient_app.agents.mount import install_agents
 from closient_app.api.apps import install_openapi_documents
 from closient_app.api.errors import install_error_handlers
-from closient_app.api.routes import health
+from closient_app.api.platform import install_platform
+from closient_app.api.routes import (
+    availability,
+    health,
+    integrations_connect,
+    jobs,
+    locations,
+    offers,
+    pos_connections,
+    products,
+    readiness,
+    search,
+    shopify_webhooks,
+    sources,
+)
+from closient_app.api.routes import webhook_endpoints as webhook_endpoint_routes
 from closient_app.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -30,8 +46,28 @@ def create_api() -> FastAPI:
         openapi_url=None,  # each app serves its own document under /{app}/api/v1/openapi.json
     )
     install_error_handlers(api)
+    install_platform(api)  # rate limits + caller resolution, account, OAuth, api-catalog
     api.include_router(health.router)
     # Per-app routers go here, then their OpenAPI documents are built from them.
+    api.include_router(locations.router)
+    api.include_router(search.router)
+    api.include_router(products.router)
+    api.include_router(readiness.router)
+    api.include_router(availability.router)
+    # POS connect (install links, OAuth callback pages, webhook receiver, endpoints, sources).
+    api.include_router(integrations_connect.router)
+    api.include_router(integrations_connect.pages)
+    api.include_router(shopify_webhooks.router)
+    api.include_router(webhook_endpoint_routes.router)
+    api.include_router(webhook_endpoint_routes.unprefixed)
+    api.include_router(sources.router)
+    # Sync jobs and in-store offers.
+    api.include_router(jobs.router)
+    api.include_router(offers.router)
+    # Agents: headless (device-code) POS connect, skill documents, the MCP server at /mcp.
+    api.include_router(pos_connections.router)
+    api.include_router(pos_connections.page_router)
+    install_agents(api)
     install_openapi_documents(api)
     _mount_shopify_sandbox(api, settings)
     return api
