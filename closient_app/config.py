@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     public_base_url: str = Field(
         "", description="Externally visible base URL; defaults to http://127.0.0.1:$PORT"
     )
-    log_level: str = "info"
+    log_level: str = Field("info", description="debug / info / warning / error")
 
     # --- database ---
     database_url: str = Field(
@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     )
     local_pg_port: int = Field(54329, description="Port of the project-local cluster")
     test_database_name: str = Field("closient_test", description="Database the tests use")
-    db_pool_size: int = 10
+    db_pool_size: int = Field(10, description="Database connections per process")
 
     # --- secrets ---
     secret_key: str = Field("", description="Signs sessions and OAuth state; required in prod")
@@ -59,15 +59,19 @@ class Settings(BaseSettings):
 
     # --- demo ---
     demo_api_key: str = Field("", description="Fixed value for the demo org's API key")
-    demo_email: str = "demo@closient.test"
+    demo_email: str = Field("demo@closient.test", description="The demo user's login")
     demo_password: str = Field("", description="Demo user's password; generated when empty")
 
     # --- Shopify ---
-    shopify_client_id: str = ""
-    shopify_client_secret: str = ""
-    shopify_previous_client_secret: str = ""
-    shopify_api_version: str = "2026-07"
-    shopify_sandbox_client_id: str = "closient-sandbox-app"
+    shopify_client_id: str = Field("", description="Real Shopify app client id; empty = sandbox")
+    shopify_client_secret: str = Field("", description="Real Shopify app client secret")
+    shopify_previous_client_secret: str = Field(
+        "", description="Still accepted for HMACs during a client-secret rotation"
+    )
+    shopify_api_version: str = Field("2026-07", description="The Admin API version in every URL")
+    shopify_sandbox_client_id: str = Field(
+        "closient-sandbox-app", description="The app's client id at the built-in sandbox"
+    )
     shopify_sandbox_client_secret: str = Field(
         "", description="Client secret shared by the app and its built-in sandbox"
     )
@@ -82,7 +86,7 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(1, description="Sync jobs one worker process runs at once")
     worker_poll_s: float = Field(5.0, description="Worker poll when no NOTIFY arrives")
     sync_bulk_min_variants: int = Field(
-        100, description="Catalogs with at least this many variants sync by bulk export"
+        72, description="Catalogs with at least this many variants sync by bulk export"
     )
     sync_batch_variants: int = Field(1000, description="Variants written per transaction (bulk)")
     job_heartbeat_s: float = Field(5.0, description="How often a running job proves it is alive")
@@ -99,7 +103,7 @@ class Settings(BaseSettings):
     map_tile_url: str = Field(
         "", description="Raster tile URL template ({z}/{x}/{y}); empty = offline basemap only"
     )
-    map_tile_attribution: str = ""
+    map_tile_attribution: str = Field("", description="Attribution shown with MAP_TILE_URL tiles")
 
     @property
     def uses_shopify_sandbox(self) -> bool:

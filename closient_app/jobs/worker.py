@@ -26,6 +26,7 @@ from closient_app.jobs import leases
 from closient_app.jobs.listener import Wakeups, listen, wait_for
 from closient_app.models import JobStatus
 from closient_app.services import receipts, sync, sync_run
+from closient_app.services.pos_locations import warm_up_geocoder
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,12 @@ class Worker:
         self.wakeups = Wakeups()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set; a job in progress is abandoned to the reaper (it resumes)."""
+        """Work until `stop` is set; a job in progress goes back to the queue and resumes."""
         log.info("worker %s started with %d job slot(s)", self.name, self.concurrency)
+        warm_up = asyncio.create_task(asyncio.to_thread(warm_up_geocoder))
         loops = [self.job_slot(slot, stop) for slot in range(self.concurrency)]
         tasks = [asyncio.create_task(c) for c in (*loops, self.receipt_loop(stop))]
-        tasks.append(asyncio.create_task(listen(self.wakeups)))
+        tasks += [asyncio.create_task(listen(self.wakeups)), warm_up]
         try:
             await stop.wait()
         finally:

@@ -32,6 +32,7 @@ class EventContext:
     receipt: WebhookReceipt
     now: datetime
     low_stock_below: int
+    forwarding: bool = True  # False: no endpoint of the source forwards, skip the look-up
 
     def version(self, updated_at: datetime | None) -> datetime | None:
         times = [t for t in (updated_at, self.receipt.triggered_at) if t is not None]
@@ -45,6 +46,8 @@ class EventContext:
 
     def forward(self, event_type: str, payload: dict[str, Any]) -> None:
         """Tell the retailer's forward_url, in this transaction (sent if and only if applied)."""
+        if not self.forwarding:
+            return
         record_forward_events(
             session=self.session,
             source_id=self.source.id,

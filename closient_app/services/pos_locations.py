@@ -103,6 +103,14 @@ def _place_from_pos(location: Location, pos: PosLocation) -> None:
     location.geocode_accuracy_m = point.accuracy_m
 
 
+def warm_up_geocoder() -> None:
+    """The offline geocoder loads its ZIP and city data on first use (about 1.5 s here): a
+    worker does that at start, not inside a retailer's first sync."""
+    geocoder = get_geocoder()
+    geocoder.geocode(AddressQuery(country="US", postal_code="55401"))
+    geocoder.geocode(AddressQuery(country="CA", city="Toronto"))
+
+
 def retire_location(*, session: Session, location: Location, now: datetime) -> int:
     """The POS no longer sells from this store: drop its POS offers (manual ones stay) and take
     it out of search. The row stays, with the retailer's pin and hours, in case it reopens."""

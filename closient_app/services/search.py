@@ -31,7 +31,13 @@ HIT_LIMIT = 20
 # cheaper than walking stores outward until 20 hits turn up (store-driven). The walk can only get
 # longer with the radius, so the limit grows with it (measured: docs/benchmarks.md).
 PRODUCT_DRIVEN_BASE_OFFERS = 1000
-PRODUCT_DRIVEN_OFFERS_PER_KM = 80
+PRODUCT_DRIVEN_OFFERS_PER_KM = 40
+
+
+# Up to this many matching products, the store-driven plan hashes them once (building the hash
+# costs well under 1 us a product; it saves ~35 us per store visited). Constants chosen on the
+# benchmark's per-plan sweep: they minimise its p95 (docs/benchmarks.md).
+FEW_PRODUCTS = 800
 
 
 def product_driven_max_offers(radius_km: float) -> int:
@@ -40,11 +46,12 @@ def product_driven_max_offers(radius_km: float) -> int:
 
 GTIN_PREFIX = "gtin:"
 # Sessions are disposable: losing the last few in a crash is fine; an fsync per search is not.
-ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
+# `set_config(..., true)` is SET LOCAL inside the INSERT itself: one round trip instead of two.
 INSERT_SESSION = text(
     "INSERT INTO search_session "
-    "(id, query, latitude, longitude, radius_km, in_stock, caller, created, expires_at) VALUES "
-    "(:id, :query, :latitude, :longitude, :radius_km, :in_stock, :caller, :created, :expires_at)"
+    "(id, query, latitude, longitude, radius_km, in_stock, caller, created, expires_at) "
+    "SELECT :id, :query, :latitude, :longitude, :radius_km, :in_stock, :caller, :created, "
+    ":expires_at FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
 )
 
 
@@ -73,6 +80,12 @@ def exact_gtin(query: str) -> str | None:
 
 
 def find_hits(session: Session, criteria: Criteria, *, limit: int = HIT_LIMIT) -> list[Any]:
+    """The ranked hits (rows for `hit_from_row`), at most `limit`.
+
+    A store-driven search leaves `enable_sort` and `jit` off until the caller's transaction
+    ends (see search_sql.PREFER_KNN_SCAN): follow it with key look-ups and writes only, or
+    start a new transaction for anything that needs a sort.
+    """
     params = {
         **radius_params(criteria.latitude, criteria.longitude, criteria.radius_km),
         "in_stock": criteria.in_stock,
@@ -86,21 +99,24 @@ def find_hits(session: Session, criteria: Criteria, *, limit: int = HIT_LIMIT) -
     plan = choose_plan(session, criteria.query, criteria.radius_km)
     if plan is None:
         return []  # the relevance gate: no product matches, so nothing nearby is shown
-    if plan is search_sql.STORE_DRIVEN:
+    if plan is not search_sql.PRODUCT_DRIVEN:
         session.execute(search_sql.PREFER_KNN_SCAN)
     return list(session.execute(plan, params))
 
 
 def choose_plan(session: Session, text_query: str, radius_km: float):
-    """None when nothing matches; else the cheaper plan for this many matching offers."""
-    limit = product_driven_max_offers(radius_km)
-    matching = session.execute(
-        search_sql.COUNT_MATCHING_OFFERS, {"q": text_query, "cap": limit + 1}
-    ).scalar_one()
-    if matching == 0:
+    """None when nothing matches; else the cheapest plan for these matches (see geo/search_sql)."""
+    offer_limit = product_driven_max_offers(radius_km)
+    products, offers = session.execute(
+        search_sql.COUNT_MATCHES,
+        {"q": text_query, "product_cap": FEW_PRODUCTS + 1, "offer_cap": offer_limit + 1},
+    ).one()
+    if products == 0:
         return None
-    if matching <= limit:
+    if offers <= offer_limit:
         return search_sql.PRODUCT_DRIVEN
+    if products <= FEW_PRODUCTS:
+        return search_sql.STORE_DRIVEN_FEW_PRODUCTS
     return search_sql.STORE_DRIVEN
 
 
@@ -115,7 +131,6 @@ def start_session(*, session: Session, criteria: Criteria, caller: str) -> Searc
         caller=caller[:120],
         expires_at=utcnow() + SESSION_TTL,
     )
-    session.execute(ASYNC_COMMIT)
     session.execute(INSERT_SESSION, record.model_dump())  # prebuilt: no ORM flush per search
     return search_response(record, hits)
 
@@ -141,7 +156,7 @@ def refine_session(
         criteria.in_stock,
     )
     record.expires_at = utcnow() + SESSION_TTL
-    session.execute(ASYNC_COMMIT)
+    session.execute(text("SET LOCAL synchronous_commit = off"))
     session.add(record)
     return search_response(record, hits)
 

@@ -66,7 +66,8 @@ class Checkpoint:
     def load(cls, stored: dict, now: datetime) -> Checkpoint:
         if not stored:
             return cls(started_at=now.isoformat())
-        checkpoint = cls(**stored)
+        known = {name: value for name, value in stored.items() if name in cls.__dataclass_fields__}
+        checkpoint = cls(**known)  # a checkpoint written by an older release still loads
         checkpoint.resumed_at.append(checkpoint.variants_done)
         return checkpoint
 
@@ -96,7 +97,11 @@ def begin(job: ClaimedJob, *, now: datetime, low_stock_below: int) -> SyncRun:
         run = SyncRun(job=job, checkpoint=Checkpoint.load(job.checkpoint, now))
         run.fallback_country = organization.country if organization else "US"
         run.target = SyncTarget(
-            source.organization_id, source.id, source.provider, {}, low_stock_below
+            organization_id=source.organization_id,
+            source_id=source.id,
+            provider=source.provider,
+            stores={},  # known once the POS locations are read
+            low_stock_below=low_stock_below,
         )
         _save(session, run, upserted=0, now=now)
     return run

@@ -222,13 +222,25 @@ def test_the_radius_limits_the_hits(client, db, town) -> None:
     assert stores_of(search(client, "drill", radius_km=3)) == ["A", "B"]  # the edge counts
 
 
-@pytest.mark.parametrize("product_driven_below", [0, 1000])
-def test_both_plans_rank_the_same(client, db, town, monkeypatch, product_driven_below) -> None:
+@pytest.mark.parametrize(
+    ("product_driven_below", "few_products", "plan"),
+    [
+        (1000, 200, search_sql.PRODUCT_DRIVEN),
+        (0, 200, search_sql.STORE_DRIVEN_FEW_PRODUCTS),
+        (0, 0, search_sql.STORE_DRIVEN),
+    ],
+    ids=["product-driven", "store-driven-few-products", "store-driven"],
+)
+def test_every_plan_ranks_the_same(
+    client, db, town, monkeypatch, product_driven_below, few_products, plan
+) -> None:
     offer(db, town, "b", sku="1", price_amount=300, last_inventory_sync=ago(days=3))
     offer(db, town, "c", sku="2", price_amount=200)
     offer(db, town, "a", sku="3", status=StockStatus.UNKNOWN)
     offer(db, town, "a", sku="4", price_amount=700)
+    offer(db, town, "a", sku="5", product="hose")
     monkeypatch.setattr(search_service, "product_driven_max_offers", lambda _: product_driven_below)
+    monkeypatch.setattr(search_service, "FEW_PRODUCTS", few_products)
     chosen = []
     choose = search_service.choose_plan
     monkeypatch.setattr(
@@ -237,14 +249,13 @@ def test_both_plans_rank_the_same(client, db, town, monkeypatch, product_driven_
 
     hits = search(client, "drill")["hits"]
 
+    assert chosen == [plan]
     assert [(h["store"]["name"], h["offer"]["stock_status"]) for h in hits] == [
         ("A", "in_stock"),
         ("A", "unknown"),
         ("C", "in_stock"),
         ("B", "in_stock"),
     ]
-    expected = search_sql.STORE_DRIVEN if product_driven_below == 0 else search_sql.PRODUCT_DRIVEN
-    assert chosen == [expected]
 
 
 def test_the_session_echoes_its_criteria_and_expires_in_30_minutes(client, db, town) -> None:
@@ -313,8 +324,14 @@ def test_anonymous_is_welcome_but_a_bad_key_is_refused(client, db) -> None:
     anonymous = client.post(URL, json=body)
     bad_key = client.post(URL, json=body, headers={"X-API-Key": "csb_nope"})
 
+    _, key = org_and_key(db)
+    with_key = client.post(URL, json=body, headers=key)
+
     assert anonymous.status_code == 200
     assert bad_key.status_code == 401
+    assert with_key.status_code == 200
+    assert db.get(SearchSession, anonymous.json()["session_id"]).caller.startswith("ip:")
+    assert db.get(SearchSession, with_key.json()["session_id"]).caller.startswith("key:")
 
 
 @pytest.mark.parametrize(

@@ -263,3 +263,28 @@ def test_a_deactivated_store_stops_selling(db, base, synced):
     ).scalar()
     assert (remaining, name) == (0, "Closed for renovation")
     assert db.scalar(select(func.count()).select_from(WebhookReceipt)) == 1
+
+
+def test_an_unreadable_receipt_fails_alone_and_the_rest_apply(db, base, synced):
+    shop, source, catalog = synced
+    variant, store = tracked_variant(catalog), catalog["locations"][1]["id"]
+    level = {
+        "inventory_item_id": int(variant["inventory_item_id"].rsplit("/", 1)[1]),
+        "location_id": int(store.rsplit("/", 1)[1]),
+        "available": 41,
+        "updated_at": "2099-01-01T00:00:00Z",
+    }
+    with Session(get_engine()) as session:
+        for webhook_id, payload in (("broken", {"inventory_item_id": "not a number"}),
+                                    ("fine", level)):  # fmt: skip
+            record_receipt(session=session, provider="shopify", webhook_id=webhook_id,
+                           topic="inventory_levels/update", shop_domain=shop,
+                           triggered_at=None, payload=payload)  # fmt: skip
+        session.commit()
+
+    work_until(all_applied(shop, 2))
+
+    broken, fine = receipts(shop)
+    assert (broken.status, fine.status) == (ReceiptStatus.FAILED, ReceiptStatus.APPLIED)
+    assert "MalformedWebhook" in broken.error
+    assert offer_at(db, source.id, variant["variant_id"], store)[0] == 41

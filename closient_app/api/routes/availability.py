@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from closient_app.api.apps import app_router
 from closient_app.api.deps import SessionDep
 from closient_app.api.pagination import Page, PageDep
-from closient_app.api.public import OptionalAccessDep
+from closient_app.api.public import OptionalCallerDep
 from closient_app.schemas.common import Gtin, RadiusKm
 from closient_app.schemas.search import OfferOut, ProductOut, StoreOut
 from closient_app.services import products
@@ -35,7 +35,7 @@ def get_availability(
     lon: Annotated[float, Query(ge=-180, le=180)],
     session: SessionDep,
     page: PageDep,
-    access: OptionalAccessDep,
+    caller: OptionalCallerDep,  # validates a credential when one is sent
     radius_km: Annotated[RadiusKm, Query(description="More than 0, at most 50")] = 10.0,
     in_stock: Annotated[bool, Query(description="false adds out-of-stock offers")] = True,
 ) -> Availability:
