@@ -20,11 +20,10 @@ from datetime import UTC, datetime
 import psycopg
 from sqlmodel import Session
 
-from closient_app.bench import _search_data as data
-from closient_app.bench.search import bench_url
+from closient_app.bench.search import bench_url, prepare_database
 from closient_app.db import make_engine
 from closient_app.ids import new_short_id
-from closient_app.ops.database import drop_database, ensure_database, libpq_dsn, migrate_to_head
+from closient_app.ops.database import libpq_dsn
 from closient_app.services.offer_upserts import OfferRow, upsert_offer_rows
 from closient_app.services.sync_run import ASYNC_COMMIT
 
@@ -36,25 +35,6 @@ POS_ROWS = """
 HOT_COUNTERS = """
     SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'in_store_offer'
 """
-
-
-def prepare(url: str, reuse: bool) -> None:
-    conninfo = libpq_dsn(url)
-    if reuse:
-        try:
-            with psycopg.connect(conninfo) as conn:
-                count = conn.execute("SELECT count(*) FROM in_store_offer").fetchone()[0]
-            if count >= data.Sizes().offers:
-                print(f"reusing the loaded database ({count:,} offers)")
-                return
-        except psycopg.Error:
-            pass
-    drop_database(url)
-    ensure_database(url)
-    migrate_to_head(url)
-    print("loading 2,000,000 offers (COPY, then keys and indexes) ...", flush=True)
-    timings = data.load(conninfo, data.Sizes())
-    print("  " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()), flush=True)
 
 
 def rows_for(existing: list[tuple], *, quantity_seed: int, new_skus: bool) -> list[OfferRow]:
@@ -106,7 +86,8 @@ def hot_share(conninfo: str, before: tuple[int, int]) -> str:
 
 def run(*, database: str, reuse: bool, rows: int) -> None:
     url = bench_url(database)
-    prepare(url, reuse)
+    # The same 2M-offer data set as the search benchmark, in its own database.
+    prepare_database(url, reuse)
     conninfo = libpq_dsn(url)
     engine = make_engine(url, pool_size=2)
     with psycopg.connect(conninfo) as conn:
