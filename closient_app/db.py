@@ -10,16 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+import psycopg
 from sqlalchemy import Engine
 from sqlmodel import Session, create_engine
 
 from closient_app.config import get_settings
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Engine:
     return create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         pool_size=pool_size,
         max_overflow=pool_size,
         connect_args={"prepare_threshold": None},
@@ -48,3 +49,33 @@ def get_session() -> Iterator[Session]:
     """FastAPI dependency: one session per request."""
     with session_scope() as session:
         yield session
+
+
+@lru_cache
+def hot_path_engine() -> Engine:
+    """The pool of the per-request hot path (search): no pre-ping, which is a round trip per
+    checkout. After a database restart the first statement on a dead connection fails, that
+    connection is dropped (`driver_connection`), and the next request gets a fresh one."""
+    settings = get_settings()
+    return make_engine(
+        settings.effective_database_url, pool_size=settings.db_pool_size, pre_ping=False
+    )
+
+
+@contextmanager
+def driver_connection() -> Iterator[psycopg.Connection]:
+    """A pooled psycopg connection (not autocommit, no transaction open), for code that
+    pipelines its statements (psycopg's pipeline mode: several statements per round trip)."""
+    pooled = hot_path_engine().raw_connection()
+    try:
+        yield pooled.driver_connection
+    except psycopg.OperationalError:
+        pooled.invalidate()  # a broken connection must not go back to the pool
+        raise
+    finally:
+        pooled.close()
+
+
+def session_driver_connection(session: Session) -> psycopg.Connection:
+    """The psycopg connection under a session's current transaction."""
+    return session.connection().connection.driver_connection

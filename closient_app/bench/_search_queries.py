@@ -10,11 +10,9 @@ import random
 from dataclasses import dataclass
 
 import psycopg
-from sqlalchemy.dialects import postgresql
 
 from closient_app.bench._search_data import ADJECTIVES, BRANDS, NOUNS, City, jitter
 from closient_app.geo import search_sql
-from closient_app.geo.nearby import radius_params
 from closient_app.services import search as search_service
 
 RADII_KM = (5, 10, 50)
@@ -58,56 +56,35 @@ def make_queries(cities: list[City], count: int = 200, seed: int = 11) -> list[Q
     return queries
 
 
-def _compiled(statement) -> str:
-    return str(statement.compile(dialect=postgresql.psycopg.dialect()))
-
-
 class RawSearch:
-    """The service's adaptive search on a bare psycopg connection."""
+    """The service's adaptive search on a bare psycopg connection: the same statements in the
+    same round trips (`services.search.find_hits`), without HTTP, the app or the session row."""
 
-    COUNT = _compiled(search_sql.COUNT_MATCHES)
-    PREFER_KNN_SCAN = _compiled(search_sql.PREFER_KNN_SCAN)
+    PREFER_KNN_SCAN = search_sql.psycopg_sql(search_sql.PREFER_KNN_SCAN)
     PLANS = {
-        "product-driven": _compiled(search_sql.PRODUCT_DRIVEN),
-        "store-driven": _compiled(search_sql.STORE_DRIVEN),
-        "store-driven, few products": _compiled(search_sql.STORE_DRIVEN_FEW_PRODUCTS),
+        "product-driven": search_sql.PRODUCT_DRIVEN,
+        "store-driven": search_sql.STORE_DRIVEN,
+        "store-driven, few products": search_sql.STORE_DRIVEN_FEW_PRODUCTS,
     }
+    PLAN_NAMES = {plan: name for name, plan in PLANS.items()}
 
     def __init__(self, conninfo: str) -> None:
         self.conn = psycopg.connect(conninfo, autocommit=True, prepare_threshold=None)
 
     def plan_for(self, query: Query) -> str:
-        """The same decision as `services.search.choose_plan`."""
-        offer_limit = search_service.product_driven_max_offers(query.radius_km)
-        caps = {"product_cap": search_service.FEW_PRODUCTS + 1, "offer_cap": offer_limit + 1}
-        products, offers = self.conn.execute(self.COUNT, {"q": query.text, **caps}).fetchone()
-        if products == 0:
-            return "none"
-        if offers <= offer_limit:
-            return "product-driven"
-        if products <= search_service.FEW_PRODUCTS:
-            return "store-driven, few products"
-        return "store-driven"
+        """The plan `services.search.choose_plan` picks for this query."""
+        plan = search_service.choose_plan(self.conn, query.text, query.radius_km)
+        return "none" if plan is None else self.PLAN_NAMES[plan]
+
+    def plan_sql(self, name: str) -> str:
+        return search_sql.psycopg_sql(self.PLANS[name])
 
     def run(self, query: Query) -> int:
-        """Hits found, the way `services.search.find_hits` finds them."""
-        with self.conn.transaction():  # as the app: one transaction, SET LOCAL inside it
-            return self._run(query)
-
-    def _run(self, query: Query) -> int:
-        plan = self.plan_for(query)
-        if plan == "none":
-            return 0
-        params = {
-            **radius_params(query.latitude, query.longitude, query.radius_km),
-            "in_stock": True,
-            "limit": search_service.HIT_LIMIT,
-            "offset": 0,
-            "q": query.text,
-        }
-        if plan != "product-driven":
-            self.conn.execute(self.PREFER_KNN_SCAN)
-        return len(self.conn.execute(self.PLANS[plan], params).fetchall())
+        """Hits found, exactly as the app finds them."""
+        criteria = search_service.Criteria(
+            query.text, query.latitude, query.longitude, query.radius_km
+        )
+        return len(search_service.find_hits(self.conn, criteria))
 
     def close(self) -> None:
         self.conn.close()

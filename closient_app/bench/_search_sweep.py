@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 
 from closient_app.bench._search_queries import Query, RawSearch
+from closient_app.geo import search_sql
 from closient_app.geo.nearby import radius_params
 from closient_app.services import search as search_service
 
 SKIP_PRODUCT_DRIVEN_ABOVE = 60_000
+COUNT = search_sql.psycopg_sql(search_sql.COUNT_MATCHES)
 
 
 def best_of_3(raw: RawSearch, plan: str, query: Query) -> float:
@@ -30,7 +32,7 @@ def best_of_3(raw: RawSearch, plan: str, query: Query) -> float:
             if plan != "product-driven":
                 raw.conn.execute(raw.PREFER_KNN_SCAN)
             started = time.perf_counter()
-            raw.conn.execute(raw.PLANS[plan], params).fetchall()
+            raw.conn.execute(raw.plan_sql(plan), params).fetchall()
             best = min(best, (time.perf_counter() - started) * 1000)
     return best
 
@@ -42,7 +44,7 @@ def sweep(raw: RawSearch, queries: list[Query]) -> None:
         if plan == "none":
             continue
         counts = {"q": query.text, "product_cap": 10**9, "offer_cap": SKIP_PRODUCT_DRIVEN_ABOVE}
-        offers = raw.conn.execute(raw.COUNT, counts).fetchone()[1]
+        offers = raw.conn.execute(COUNT, counts).fetchone()[1]
         times = {
             name: best_of_3(raw, name, query)
             for name in raw.PLANS

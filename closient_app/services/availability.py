@@ -30,4 +30,4 @@ def product_availability(
     }
     total = session.execute(search_sql.COUNT_BY_GTIN, params).scalar_one()
     rows = session.execute(search_sql.BY_GTIN, {**params, "limit": limit, "offset": offset})
-    return total, [hit_from_row(row) for row in rows]
+    return total, [hit_from_row(row._mapping) for row in rows]

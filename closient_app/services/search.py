@@ -7,11 +7,14 @@ newly synced offers are found as soon as their transaction commits: there is no 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import text
+import psycopg
+from psycopg.rows import dict_row
+from sqlalchemy import TextClause, text
 from sqlmodel import Session
 
 from closient_app import freshness
@@ -53,6 +56,19 @@ INSERT_SESSION = text(
     "SELECT :id, :query, :latitude, :longitude, :radius_km, :in_stock, :caller, :created, "
     ":expires_at FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
 )
+SESSION_FIELDS = (
+    "id", "query", "latitude", "longitude", "radius_km", "in_stock", "caller", "created",
+    "expires_at",
+)  # fmt: skip
+LIVE_SESSION = text(
+    f"SELECT {', '.join(SESSION_FIELDS)} FROM search_session "  # noqa: S608  (constant names)
+    "WHERE id = :id AND expires_at > :now"
+)
+UPDATE_SESSION = text(
+    "UPDATE search_session SET query = :query, radius_km = :radius_km, in_stock = :in_stock, "
+    "expires_at = :expires_at "
+    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit WHERE id = :id"
+)
 
 
 @dataclass(frozen=True)
@@ -79,12 +95,20 @@ def exact_gtin(query: str) -> str | None:
     return None
 
 
-def find_hits(session: Session, criteria: Criteria, *, limit: int = HIT_LIMIT) -> list[Any]:
-    """The ranked hits (rows for `hit_from_row`), at most `limit`.
+def find_hits(
+    conn: psycopg.Connection,
+    criteria: Criteria,
+    *,
+    limit: int = HIT_LIMIT,
+    also: Sequence[tuple[TextClause, dict[str, Any]]] = (),
+) -> list[dict[str, Any]]:
+    """The ranked hits (rows for `hit_from_row`), at most `limit`, in one transaction with the
+    writes in `also` (the session record).
 
-    A store-driven search leaves `enable_sort` and `jit` off until the caller's transaction
-    ends (see search_sql.PREFER_KNN_SCAN): follow it with key look-ups and writes only, or
-    start a new transaction for anything that needs a sort.
+    Two round trips whatever the plan (psycopg's pipeline mode): BEGIN + the match counts that
+    choose the plan; then the plan settings, the search, the writes and COMMIT together. A
+    store-driven search turns `enable_sort` and `jit` off until that COMMIT (see
+    search_sql.PREFER_KNN_SCAN), so `also` holds key look-ups and writes only.
     """
     params = {
         **radius_params(criteria.latitude, criteria.longitude, criteria.radius_km),
@@ -93,24 +117,30 @@ def find_hits(session: Session, criteria: Criteria, *, limit: int = HIT_LIMIT) -
         "offset": 0,
     }
     gtin = exact_gtin(criteria.query)
-    if gtin is not None:
-        return list(session.execute(search_sql.BY_GTIN, {**params, "gtin": gtin}))
-    params["q"] = criteria.query
-    plan = choose_plan(session, criteria.query, criteria.radius_km)
-    if plan is None:
-        return []  # the relevance gate: no product matches, so nothing nearby is shown
-    if plan is not search_sql.PRODUCT_DRIVEN:
-        session.execute(search_sql.PREFER_KNN_SCAN)
-    return list(session.execute(plan, params))
+    with conn.pipeline(), conn.transaction():
+        if gtin is not None:
+            plan, params["gtin"] = search_sql.BY_GTIN, gtin
+        else:
+            params["q"] = criteria.query
+            plan = choose_plan(conn, criteria.query, criteria.radius_km)
+        if plan in (search_sql.STORE_DRIVEN, search_sql.STORE_DRIVEN_FEW_PRODUCTS):
+            conn.execute(search_sql.psycopg_sql(search_sql.PREFER_KNN_SCAN))
+        hits = None
+        if plan is not None:  # None is the relevance gate: nothing matches, nothing is shown
+            hits = conn.cursor(row_factory=dict_row)
+            hits.execute(search_sql.psycopg_sql(plan), params)
+        for statement, values in also:
+            conn.execute(search_sql.psycopg_sql(statement), values)
+    return hits.fetchall() if hits is not None else []
 
 
-def choose_plan(session: Session, text_query: str, radius_km: float):
+def choose_plan(conn: psycopg.Connection, text_query: str, radius_km: float):
     """None when nothing matches; else the cheapest plan for these matches (see geo/search_sql)."""
     offer_limit = product_driven_max_offers(radius_km)
-    products, offers = session.execute(
-        search_sql.COUNT_MATCHES,
+    products, offers = conn.execute(
+        search_sql.psycopg_sql(search_sql.COUNT_MATCHES),
         {"q": text_query, "product_cap": FEW_PRODUCTS + 1, "offer_cap": offer_limit + 1},
-    ).one()
+    ).fetchone()
     if products == 0:
         return None
     if offers <= offer_limit:
@@ -120,8 +150,7 @@ def choose_plan(session: Session, text_query: str, radius_km: float):
     return search_sql.STORE_DRIVEN
 
 
-def start_session(*, session: Session, criteria: Criteria, caller: str) -> SearchResponse:
-    hits = find_hits(session, criteria)
+def start_session(*, conn: psycopg.Connection, criteria: Criteria, caller: str) -> SearchResponse:
     record = SearchSession(
         query=criteria.query,
         latitude=criteria.latitude,
@@ -131,33 +160,35 @@ def start_session(*, session: Session, criteria: Criteria, caller: str) -> Searc
         caller=caller[:120],
         expires_at=utcnow() + SESSION_TTL,
     )
-    session.execute(INSERT_SESSION, record.model_dump())  # prebuilt: no ORM flush per search
+    hits = find_hits(conn, criteria, also=[(INSERT_SESSION, record.model_dump())])
     return search_response(record, hits)
 
 
 def refine_session(
-    *, session: Session, session_id: str, query=None, radius_km=None, in_stock=None
+    *, conn: psycopg.Connection, session_id: str, query=None, radius_km=None, in_stock=None
 ) -> SearchResponse:
-    record = session.get(SearchSession, session_id)
-    if record is None or record.expires_at <= utcnow():
+    with conn.pipeline(), conn.transaction():  # find_hits opens its own transaction
+        found = conn.execute(
+            search_sql.psycopg_sql(LIVE_SESSION), {"id": session_id, "now": utcnow()}
+        ).fetchone()
+    if found is None:
         raise NotFound(
             "This search session does not exist or has expired (30 minutes without use).",
             next_step="Start a new one: POST /search/api/v1/search/session.",
         )
+    record = SearchSession(**dict(zip(SESSION_FIELDS, found, strict=True)))
+    changes = {"query": query, "radius_km": radius_km, "in_stock": in_stock}
     criteria = Criteria(
         record.query, record.latitude, record.longitude, record.radius_km, record.in_stock
     )
-    changes = {"query": query, "radius_km": radius_km, "in_stock": in_stock}
     criteria = replace(criteria, **{k: v for k, v in changes.items() if v is not None})
-    hits = find_hits(session, criteria)
     record.query, record.radius_km, record.in_stock = (
         criteria.query,
         criteria.radius_km,
         criteria.in_stock,
     )
     record.expires_at = utcnow() + SESSION_TTL
-    session.execute(text("SET LOCAL synchronous_commit = off"))
-    session.add(record)
+    hits = find_hits(conn, criteria, also=[(UPDATE_SESSION, record.model_dump())])
     return search_response(record, hits)
 
 
@@ -174,8 +205,7 @@ def search_response(record: SearchSession, hits: list[Any]) -> SearchResponse:
     )
 
 
-def hit_from_row(row: Any) -> Hit:
-    r = row._mapping
+def hit_from_row(r: Mapping[str, Any]) -> Hit:
     return Hit(
         product=ProductOut(
             id=r["product_id"], gtin=r["gtin"], name=r["product_name"], brand=r["brand"]

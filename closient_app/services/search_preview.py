@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from closient_app.db import session_driver_connection
 from closient_app.geo.points import coordinates_of
 from closient_app.models import InStoreOffer, Location, LocationStatus, Product, StockStatus
 from closient_app.schemas.search import Hit
@@ -67,7 +68,8 @@ def search_near_store(
 ) -> PreviewResult:
     """What a shopper standing at `store` finds for `query`, nearest first."""
     latitude, longitude = coordinates_of(store.geog) or (0.0, 0.0)
-    rows = find_hits(session, Criteria(query.strip(), latitude, longitude, radius_km))
+    criteria = Criteria(query.strip(), latitude, longitude, radius_km)
+    rows = find_hits(session_driver_connection(session), criteria)
     hits = [hit_from_row(row) for row in rows]
     ids = {hit.store.id for hit in hits} | {store.id}
     found = session.exec(select(Location).where(Location.id.in_(ids))).all()
