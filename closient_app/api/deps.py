@@ -4,7 +4,8 @@ Every route states its auth in its signature with `require("<scope>")`, which re
 (API key, bearer token or browser session) or answers 401. Inside the handler,
 `access.check_org(org_id, roles=...)` applies the contract's rules once the target organization
 is known: not a member (or another organization's key) -> 404, so nothing reveals that the
-resource exists; a member without the scope or role -> 403.
+resource exists; a member without the scope or role -> 403. A path that also has a public form
+states `require_if("<scope>", needed)`: a credential is asked for only when `needed(request)`.
 
 The rate-limit middleware already resolved the caller for API paths (it needs to know whose
 budget to count); `require` reuses that answer, so a request looks its credential up once.
@@ -108,4 +109,18 @@ def require(scope: str | None = None) -> Callable[..., Access]:
 
     dependency.__name__ = f"require_{(scope or 'caller').replace(':', '_')}"
     dependency.closient_scope = scope  # lets the route sweep find every protected route
+    return dependency
+
+
+def require_if(scope: str, needed: Callable[[Request], bool]) -> Callable[..., Access | None]:
+    """`require(scope)` for a path that also has a public form: only when `needed(request)`.
+    Otherwise None, and a credential sent along is not looked at, as on any public route."""
+    protected = require(scope)
+
+    def dependency(request: Request, session: SessionDep) -> Access | None:
+        return protected(request, session) if needed(request) else None
+
+    dependency.__name__ = f"{protected.__name__}_if_needed"
+    dependency.closient_scope = scope
+    dependency.closient_public_too = True  # the OpenAPI document says a credential is optional
     return dependency

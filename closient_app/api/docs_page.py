@@ -81,6 +81,8 @@ def _operation_html(method: str, path: str, op: dict[str, Any], components: dict
     if "security" in op:
         scope = op.get("x-required-scope")
         needs = f"scope <code>{escape(scope)}</code>" if scope else "any valid credential"
+        if {} in op["security"]:  # a public form too: the description says which needs auth
+            needs += ", for some requests only (see above)"
         parts.append(f"<p>Auth: <code>X-API-Key</code>, Bearer token or session; {needs}.</p>")
     params = op.get("parameters", [])
     if params:

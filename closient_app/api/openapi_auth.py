@@ -1,8 +1,10 @@
 """Say in each OpenAPI document how to authenticate and what errors look like.
 
 For every operation that declares `require(scope)`: the accepted credentials, the scope it needs
-(`x-required-scope`), and the error envelope for 401/403/404/429. FastAPI's default 422 body
-(`HTTPValidationError`) is replaced by our envelope, since that is what the API really sends.
+(`x-required-scope`), and the error envelope for 401/403/404/429; one that declares
+`require_if(scope, ...)` also lists the empty requirement `{}`, as it has a public form too.
+FastAPI's default 422 body (`HTTPValidationError`) is replaced by our envelope, since that is
+what the API really sends.
 """
 
 from __future__ import annotations
@@ -52,16 +54,26 @@ AUTH_ERRORS = {
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 
-def required_scope(route: APIRoute) -> tuple[bool, str | None]:
-    """(protected?, scope) from the route's `require(...)` dependency, searched recursively."""
+def _auth_dependency(route: APIRoute) -> Any:
+    """The route's `require(...)` dependency, searched recursively, or None."""
     route = getattr(route, "original_route", route)  # a RouteContext wraps an included route
     stack = list(route.dependant.dependencies)
     while stack:
         dependant = stack.pop()
         if hasattr(dependant.call, "closient_scope"):
-            return True, dependant.call.closient_scope
+            return dependant.call
         stack.extend(dependant.dependencies)
-    return False, None
+    return None
+
+
+def required_scope(route: APIRoute) -> tuple[bool, str | None]:
+    """(protected?, scope) from the route's `require(...)` dependency."""
+    dependency = _auth_dependency(route)
+    return dependency is not None, getattr(dependency, "closient_scope", None)
+
+
+def _public_too(route: APIRoute) -> bool:
+    return getattr(_auth_dependency(route), "closient_public_too", False)
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -89,6 +101,8 @@ def describe_auth_and_errors(document: dict[str, Any], routes: list) -> dict[str
             responses["429"] = _error_response("Rate limited: see Retry-After")
             if protected:
                 operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
+                if _public_too(route):
+                    operation["security"].append({})
                 operation["x-required-scope"] = scope
                 for status, text in AUTH_ERRORS.items():
                     responses.setdefault(status, _error_response(text))

@@ -7,12 +7,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field, replace
 
-from sqlmodel import select
-
 from closient_app.connectors.interface import PosError
 from closient_app.db import session_scope
 from closient_app.models import SourceStatus, WebhookEndpoint
 from closient_app.services.onboarding import current_source
+from closient_app.services.ownership import owned_rows
 from closient_app.services.pos_access import ReconnectRequired, with_pos_token
 from closient_app.services.webhook_endpoints import receive_url
 
@@ -49,11 +48,9 @@ def _stored_facts(organization_id: str) -> tuple[str | None, ConnectionCheck]:
         source = current_source(session=session, organization_id=organization_id)
         if source is None:
             return None, ConnectionCheck(problem=NO_SOURCE, can_retry=True)
-        rows = session.exec(
-            select(WebhookEndpoint)
-            .where(WebhookEndpoint.source_id == source.id)
-            .order_by(WebhookEndpoint.created, WebhookEndpoint.id)
-        ).all()
+        rows = owned_rows(
+            session, WebhookEndpoint, organization_id, WebhookEndpoint.source_id == source.id
+        )
         endpoints = [
             EndpointFact(
                 id=e.id,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from closient_app.db import session_scope
-from closient_app.errors import NotFound
 from closient_app.models import InventorySource, SourceStatus, WebhookEndpoint
 from closient_app.services.crypto import decrypt_secret
+from closient_app.services.ownership import get_owned, owned_rows
 from closient_app.services.source_lifecycle import (
     DISCONNECTED_BY_RETAILER,
     disconnect_source,
@@ -25,37 +25,23 @@ NOT_YOURS = "This is not part of your organization."
 
 
 def sources_of(*, session: Session, organization_id: str) -> list[InventorySource]:
-    return list(
-        session.exec(
-            select(InventorySource)
-            .where(InventorySource.organization_id == organization_id)
-            .order_by(InventorySource.created, InventorySource.id)
-        ).all()
-    )
+    return owned_rows(session, InventorySource, organization_id)
 
 
 def endpoints_of(*, session: Session, organization_id: str) -> list[WebhookEndpoint]:
-    return list(
-        session.exec(
-            select(WebhookEndpoint)
-            .where(WebhookEndpoint.organization_id == organization_id)
-            .order_by(WebhookEndpoint.created, WebhookEndpoint.id)
-        ).all()
-    )
+    return owned_rows(session, WebhookEndpoint, organization_id)
 
 
 def own_endpoint(*, session: Session, organization_id: str, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.organization_id != organization_id:
-        raise NotFound(NOT_YOURS)
-    return endpoint
+    return get_owned(
+        session, WebhookEndpoint, endpoint_id, organization_id, missing_message=NOT_YOURS
+    )
 
 
 def own_source(*, session: Session, organization_id: str, source_id: str) -> InventorySource:
-    source = session.get(InventorySource, source_id)
-    if source is None or source.organization_id != organization_id:
-        raise NotFound(NOT_YOURS)
-    return source
+    return get_owned(
+        session, InventorySource, source_id, organization_id, missing_message=NOT_YOURS
+    )
 
 
 def current_secret(endpoint: WebhookEndpoint) -> str:

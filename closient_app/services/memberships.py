@@ -10,9 +10,10 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from closient_app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from closient_app.errors import Conflict, Forbidden, ValidationFailed
 from closient_app.models import Membership, Role, User
 from closient_app.services import accounts
+from closient_app.services.ownership import get_owned
 
 LAST_OWNER = "An organization must keep at least one OWNER; this change would leave it with none."
 
@@ -28,10 +29,13 @@ def members_query(organization_id: str):
 
 
 def get_member(*, session: Session, organization_id: str, member_id: str) -> Membership:
-    member = session.get(Membership, member_id)
-    if member is None or member.organization_id != organization_id:
-        raise NotFound("No such member in this organization.")
-    return member
+    return get_owned(
+        session,
+        Membership,
+        member_id,
+        organization_id,
+        missing_message="No such member in this organization.",
+    )
 
 
 def _only_owner_may(acting_role: Role, *roles: Role) -> None:

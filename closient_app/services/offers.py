@@ -21,6 +21,7 @@ from closient_app.errors import Conflict, NotFound, ValidationFailed
 from closient_app.models import InStoreOffer, Location, OfferSource, Product, StockStatus
 from closient_app.models.base import touch
 from closient_app.schemas.offers import OfferCreate, OfferOut, OfferUpdate
+from closient_app.services.ownership import get_owned
 from closient_app.services.stock_status import stock_status
 
 TRIPLE = "product_id,physical_store_id,sku"
@@ -61,13 +62,15 @@ def create_manual_offer(
     *, session: Session, organization_id: str, data: OfferCreate, now: datetime
 ) -> InStoreOffer:
     product = _visible_product(session, organization_id, data.product_id)
-    store = session.get(Location, data.physical_store_id)
-    if store is None or store.organization_id != organization_id:
-        raise NotFound(
-            "No such store in this organization.",
-            details=[{"field": "physical_store_id", "message": "unknown store"}],
-            next_step="List your stores or create one: POST /locations/api/v1/locations.",
-        )
+    store = get_owned(
+        session,
+        Location,
+        data.physical_store_id,
+        organization_id,
+        missing_message="No such store in this organization.",
+        details=[{"field": "physical_store_id", "message": "unknown store"}],
+        next_step="List your stores or create one: POST /locations/api/v1/locations.",
+    )
     offer = InStoreOffer(
         organization_id=organization_id,
         product_id=product.id,

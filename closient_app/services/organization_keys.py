@@ -10,28 +10,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from closient_app import clock
 from closient_app.config import get_settings
-from closient_app.errors import Forbidden, NotFound, ValidationFailed
+from closient_app.errors import Forbidden, ValidationFailed
 from closient_app.models import ApiKey, Role
 from closient_app.services import accounts
+from closient_app.services.ownership import get_owned, owned_query
 
 
 def keys_query(organization_id: str):
-    return (
-        select(ApiKey)
-        .where(ApiKey.organization_id == organization_id)
-        .order_by(ApiKey.created, ApiKey.id)
-    )
+    return owned_query(ApiKey, organization_id)
 
 
 def get_key(*, session: Session, organization_id: str, key_id: str) -> ApiKey:
-    record = session.get(ApiKey, key_id)
-    if record is None or record.organization_id != organization_id:
-        raise NotFound("No such API key in this organization.")
-    return record
+    return get_owned(
+        session,
+        ApiKey,
+        key_id,
+        organization_id,
+        missing_message="No such API key in this organization.",
+    )
 
 
 def check_grant(

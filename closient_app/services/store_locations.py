@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from closient_app.errors import NotFound, ValidationFailed
+from closient_app.errors import ValidationFailed
 from closient_app.geo.geocoding import AddressQuery, GeocodedPoint
 from closient_app.models import GeocodeSource, Location, LocationStatus
 from closient_app.schemas.locations import Address, LocationCreate, LocationUpdate
 from closient_app.services import locations, placement
+from closient_app.services.ownership import get_owned, owned_rows
 
 # The form's rows of opening hours: (label, days it covers).
 HOURS_ROWS = (
@@ -38,21 +39,18 @@ class StoreForm:
 
 
 def list_locations(*, session: Session, organization_id: str) -> list[Location]:
-    return list(
-        session.exec(
-            select(Location)
-            .where(Location.organization_id == organization_id)
-            .order_by(Location.created, Location.id)
-        ).all()
-    )
+    return owned_rows(session, Location, organization_id)
 
 
 def own_location(*, session: Session, organization_id: str, location_id: str) -> Location:
     """The location, if it belongs to this organization (another's is simply not found)."""
-    location = session.get(Location, location_id)
-    if location is None or location.organization_id != organization_id:
-        raise NotFound("This store is not in your organization.")
-    return location
+    return get_owned(
+        session,
+        Location,
+        location_id,
+        organization_id,
+        missing_message="This store is not in your organization.",
+    )
 
 
 class _KnownPoint:

@@ -18,6 +18,7 @@ from closient_app.models import (
     SourceStatus,
     StockStatus,
 )
+from closient_app.services.ownership import find_owned
 
 SHELF_LIMIT = 100
 
@@ -36,10 +37,9 @@ class ShelfItem:
 
 def published_store(*, session: Session, organization_id: str, location_id: str) -> Location | None:
     """The store behind a public URL; drafts and mismatched organizations are simply absent."""
-    location = session.get(Location, location_id)
-    if location is None or location.organization_id != organization_id:
-        return None
-    return location if location.status == LocationStatus.PUBLISHED else None
+    location = find_owned(session, Location, location_id, organization_id)
+    published = location is not None and location.status == LocationStatus.PUBLISHED
+    return location if published else None
 
 
 def in_stock_shelf(*, session: Session, location_id: str) -> list[ShelfItem]:

@@ -3,10 +3,15 @@
 # ruff: noqa: F811  (pytest injects the imported `client` fixture as a same-named argument)
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlmodel import func, select
 
+from closient_app.config import get_settings
+from closient_app.ids import new_short_id
 from closient_app.models import GeocodeSource, Location, Role
+from tests.api.auth_support import NO_CREDENTIAL, NOT_FOUND, bearer_headers, member, missing_scope
 from tests.api.geo_support import (
     client,  # noqa: F401  (a fixture, injected by name)
     error_fields,
@@ -14,9 +19,10 @@ from tests.api.geo_support import (
     location_body,
     org_and_key,
 )
-from tests.factories import make_location
+from tests.factories import make_api_key, make_location, make_org
 
 URL = "/locations/api/v1/locations"
+T0 = datetime(2031, 5, 6, 9, 0, tzinfo=UTC)
 
 
 def test_create_with_coordinates_is_a_manual_pin(client, db) -> None:
@@ -304,3 +310,202 @@ def test_writes_need_credentials(client, db) -> None:
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+# --- GET /locations?organization_id=: the organization's own stores, for its members ---
+
+
+def _stores_created(db, org, *names_and_times, published=True):
+    """Stores with the given `created` times (so the order does not hang on the clock)."""
+    stores = []
+    for name, created in names_and_times:
+        store = make_location(db, org, name=name, published=published)
+        store.created = created
+        db.add(store)
+        stores.append(store)
+    db.commit()
+    return stores
+
+
+def test_a_member_lists_the_organizations_stores_drafts_included_oldest_first(client, db) -> None:
+    org, key = org_and_key(db, role=Role.VIEWER, scopes=("locations:read",))
+    [newer] = _stores_created(db, org, ("Uptown", T0 + timedelta(hours=2)))
+    [draft] = _stores_created(db, org, ("Draft", T0), published=False)
+    # Two created at the same instant: the id decides, so every page is stable.
+    tied = _stores_created(
+        db, org, ("Tie A", T0 + timedelta(hours=1)), ("Tie B", T0 + timedelta(hours=1))
+    )
+    make_location(db, make_org(db, name="Rival"), name="Not theirs")
+
+    response = client.get(URL, params={"organization_id": org.id}, headers=key)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    expected_order = [draft.id, *sorted(s.id for s in tied), newer.id]
+    assert [s["id"] for s in body["data"]] == expected_order
+    assert (body["count"], body["pagination"]["total_count"]) == (4, 4)
+    first = body["data"][0]
+    assert datetime.fromisoformat(first.pop("created")) == T0
+    assert datetime.fromisoformat(first.pop("updated")) == draft.updated
+    assert first == {
+        "id": draft.id,
+        "organization_id": org.id,
+        "name": "Draft",
+        "address": {
+            "line1": "100 Main St",
+            "line2": "",
+            "city": "Minneapolis",
+            "region": "MN",
+            "postal_code": "55401",
+            "country": "US",
+        },
+        "latitude": 44.9778,
+        "longitude": -93.265,
+        "geocode_source": None,
+        "geocode_accuracy_m": None,
+        "coordinates_confirmed": False,
+        "phone": "",
+        "website": "",
+        "timezone": "UTC",
+        "hours": None,
+        "status": "draft",
+        "published_at": None,
+        "url": f"{get_settings().base_url}/marketplace/{org.id}/locations/{draft.id}",
+    }
+    assert [s["status"] for s in body["data"]] == ["draft", "published", "published", "published"]
+
+
+def test_the_organizations_stores_come_in_pages(client, db) -> None:
+    org, key = org_and_key(db)
+    stores = _stores_created(
+        db, org, *((f"Store {i}", T0 + timedelta(minutes=i)) for i in range(5))
+    )
+
+    second = client.get(
+        URL, params={"organization_id": org.id, "page": 2, "page_size": 2}, headers=key
+    ).json()
+
+    assert [s["name"] for s in second["data"]] == ["Store 2", "Store 3"]
+    assert [s["id"] for s in second["data"]] == [stores[2].id, stores[3].id]
+    assert second["count"] == 5
+    assert second["pagination"] == {
+        "page": 2,
+        "page_size": 2,
+        "total_count": 5,
+        "total_pages": 3,
+        "has_next": True,
+        "has_previous": True,
+    }
+
+
+def test_a_user_member_of_any_role_lists_the_stores(client, db) -> None:
+    org = make_org(db)
+    [store] = _stores_created(db, org, ("Only store", T0))
+    viewer = member(db, org, Role.VIEWER)
+
+    response = client.get(
+        URL, params={"organization_id": org.id}, headers=bearer_headers(db, viewer)
+    )
+
+    assert response.status_code == 200, response.text
+    assert [s["id"] for s in response.json()["data"]] == [store.id]
+
+
+def test_another_organizations_members_get_404_and_nothing_else(client, db) -> None:
+    theirs = make_org(db, name="Rival")
+    [store] = _stores_created(db, theirs, ("Secret store", T0))
+    mine = make_org(db)
+    outsider = member(db, mine, Role.OWNER)
+    credentials = [
+        {"X-API-Key": make_api_key(db, mine, role=Role.OWNER).key},
+        bearer_headers(db, outsider),
+    ]
+
+    responses = [
+        client.get(URL, params={"organization_id": theirs.id}, headers=headers)
+        for headers in credentials
+    ]
+    unknown = client.get(URL, params={"organization_id": new_short_id()}, headers=credentials[0])
+
+    for response in [*responses, unknown]:
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+        assert store.id not in response.text and "Secret store" not in response.text
+
+
+def test_listing_an_organizations_stores_needs_credentials(client, db) -> None:
+    org = make_org(db)
+    [store] = _stores_created(db, org, ("Draft", T0), published=False)
+
+    anonymous = client.get(URL, params={"organization_id": org.id})
+    bad_key = client.get(URL, params={"organization_id": org.id}, headers={"X-API-Key": "nope"})
+
+    assert (anonymous.status_code, anonymous.json()) == (401, NO_CREDENTIAL)
+    assert bad_key.status_code == 401
+    assert bad_key.json()["error"]["code"] == "UNAUTHORIZED"
+    assert store.id not in anonymous.text + bad_key.text
+
+
+def test_listing_needs_the_read_scope(client, db) -> None:
+    org, key = org_and_key(db, scopes=("offers:read",))
+
+    response = client.get(URL, params={"organization_id": org.id}, headers=key)
+
+    assert (response.status_code, response.json()) == (403, missing_scope("locations:read"))
+
+
+def test_organization_id_with_lat_lon_is_a_422_naming_it(client, db) -> None:
+    org, key = org_and_key(db)
+    params = {"organization_id": org.id, "lat": 44.97, "lon": -93.26, "radius": 5}
+
+    for headers in ({}, key):
+        response = client.get(URL, params=params, headers=headers)
+
+        assert response.status_code == 422
+        assert response.json() == {
+            "error": {
+                "code": "VALIDATION_ERROR",
+                "message": "Give either organization_id or lat, lon and radius, not both.",
+                "status": 422,
+                "details": [
+                    {"field": "organization_id", "message": "Not with lat, lon or radius."}
+                ],
+            }
+        }
+
+
+def test_neither_organization_id_nor_lat_lon_is_a_422_naming_them(client, db) -> None:
+    response = client.get(URL)
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": {
+            "code": "VALIDATION_ERROR",
+            "message": "Give lat, lon and radius to find stores nearby, "
+            "or organization_id to list its stores.",
+            "status": 422,
+            "details": [
+                {"field": "lat", "message": "Required unless organization_id is given."},
+                {"field": "lon", "message": "Required unless organization_id is given."},
+                {"field": "radius", "message": "Required unless organization_id is given."},
+                {
+                    "field": "organization_id",
+                    "message": "Required unless lat, lon and radius are given.",
+                },
+            ],
+        }
+    }
+
+
+def test_the_nearby_search_stays_public_whatever_credential_comes_along(client, db) -> None:
+    org, key = org_and_key(db)
+    [store] = _stores_created(db, org, ("Downtown", T0))
+    params = {"lat": 44.9778, "lon": -93.2650, "radius": 1}
+
+    answers = [
+        client.get(URL, params=params, headers=headers)
+        for headers in ({}, key, {"X-API-Key": "not-a-key"})
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert all([s["id"] for s in a.json()["data"]] == [store.id] for a in answers)
+    assert all(a.json()["data"][0]["distance_km"] == 0.0 for a in answers)

@@ -2,8 +2,8 @@
 
 The cookie is HttpOnly (no script can read it), SameSite=Lax (other sites cannot make the
 browser send it with a POST, which is what protects these forms and the JSON API from CSRF),
-and Secure whenever the public URL is https. Agents do not use these: they use API keys or the
-device flow.
+and Secure whenever the public URL is https (`api/browser_sessions.py` sets it). Agents do not
+use these: they use API keys or the device flow.
 """
 
 from __future__ import annotations
@@ -11,25 +11,12 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from closient_app.api.apps import app_router
+from closient_app.api.browser_sessions import set_session_cookie
 from closient_app.api.deps import SessionDep
-from closient_app.config import get_settings
 from closient_app.schemas.accounts import LogIn, SignUp, UserOut
 from closient_app.services import accounts, sessions
 
 router = app_router("account")
-
-
-def set_session_cookie(response: Response, cookie_value: str) -> None:
-    settings = get_settings()
-    response.set_cookie(
-        sessions.COOKIE_NAME,
-        cookie_value,
-        max_age=settings.session_ttl_s,
-        httponly=True,
-        samesite="lax",
-        secure=settings.base_url.startswith("https://"),
-        path="/",
-    )
 
 
 @router.post("/signup", status_code=201, summary="Create an account and log in (sets the cookie)")

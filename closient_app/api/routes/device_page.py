@@ -8,77 +8,67 @@ rest of the site.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from closient_app import clock
+from closient_app.api.browser_sessions import (
+    back_to_page_signed_in,
+    html_page,
+    log_in_from_form,
+    signed_in_session,
+)
 from closient_app.api.deps import SessionDep
-from closient_app.api.routes.account_sessions import set_session_cookie
 from closient_app.errors import ApiError
-from closient_app.models import User, WebSession
+from closient_app.models import WebSession
 from closient_app.oauth import device, pages
 from closient_app.services import accounts, sessions
 
 router = APIRouter(tags=["oauth"], include_in_schema=False)
 FormText = Annotated[str, Form()]
-
-
-def _browser_session(request: Request, session: Session) -> WebSession | None:
-    cookie = request.cookies.get(sessions.COOKIE_NAME)
-    record = sessions.find_live_session(session=session, cookie_value=cookie) if cookie else None
-    user = session.get(User, record.user_id) if record else None
-    return record if user is not None and user.is_active else None
-
-
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+PAGE_PATH = "/oauth/device"
 
 
 def _confirm(session: Session, record: WebSession, user_code: str, error: str = "") -> Response:
     try:
         grant = device.find_pending_by_user_code(session, user_code, clock.utcnow())
     except ApiError as exc:
-        return _html(pages.code_entry_page(user_code, error=exc.message), exc.status)
+        return html_page(pages.code_entry_page(user_code, error=exc.message), exc.status)
     organizations = accounts.organizations_of(session=session, user_id=record.user_id)
     csrf = sessions.csrf_token(record)
     page = pages.confirm_page(
         user_code=user_code, grant=grant, organizations=organizations, csrf_token=csrf, error=error
     )
-    return _html(page, 422 if error else 200)
+    return html_page(page, 422 if error else 200)
 
 
-@router.get("/oauth/device")
+@router.get(PAGE_PATH)
 def verification_page(request: Request, session: SessionDep, user_code: str = "") -> Response:
-    record = _browser_session(request, session)
+    record = signed_in_session(request, session)
     if record is None:
-        return _html(pages.login_page(user_code))
+        return html_page(pages.login_page(user_code))
     if not user_code:
-        return _html(pages.code_entry_page())
+        return html_page(pages.code_entry_page())
     return _confirm(session, record, user_code)
 
 
-def _logged_in_redirect(session: Session, user: User, user_code: str) -> Response:
-    started = sessions.start_session(session=session, user=user)
-    response = RedirectResponse(f"/oauth/device?user_code={quote(user_code)}", status_code=303)
-    set_session_cookie(response, started.cookie_value)
-    return response
-
-
-@router.post("/oauth/device/login")
+@router.post(PAGE_PATH + "/login")
 def log_in(
     session: SessionDep, email: FormText, password: FormText, user_code: FormText = ""
 ) -> Response:
-    try:
-        user = sessions.authenticate(session=session, email=email, password=password)
-    except ApiError as exc:
-        return _html(pages.login_page(user_code, error=exc.message), exc.status)
-    return _logged_in_redirect(session, user, user_code)
+    return log_in_from_form(
+        session,
+        email=email,
+        password=password,
+        user_code=user_code,
+        page_path=PAGE_PATH,
+        login_page=pages.login_page,
+    )
 
 
-@router.post("/oauth/device/signup")
+@router.post(PAGE_PATH + "/signup")
 def sign_up(
     session: SessionDep,
     email: FormText,
@@ -90,11 +80,11 @@ def sign_up(
         user = accounts.sign_up(session=session, email=email, password=password, name=name)
     except ApiError as exc:
         problems = "; ".join(d["message"] for d in exc.details) or exc.message
-        return _html(pages.login_page(user_code, error=problems), exc.status)
-    return _logged_in_redirect(session, user, user_code)
+        return html_page(pages.login_page(user_code, error=problems), exc.status)
+    return back_to_page_signed_in(session, user, page_path=PAGE_PATH, user_code=user_code)
 
 
-@router.post("/oauth/device/decision")
+@router.post(PAGE_PATH + "/decision")
 def decide(
     request: Request,
     session: SessionDep,
@@ -103,9 +93,9 @@ def decide(
     csrf_token: FormText,
     organization_id: FormText = "",
 ) -> Response:
-    record = _browser_session(request, session)
+    record = signed_in_session(request, session)
     if record is None:
-        return _html(pages.login_page(user_code, error="Log in first."), 401)
+        return html_page(pages.login_page(user_code, error="Log in first."), 401)
     if not sessions.check_csrf(record, csrf_token):
         return _confirm(session, record, user_code, error="The form expired; please try again.")
     try:
@@ -120,4 +110,4 @@ def decide(
         )
     except ApiError as exc:
         return _confirm(session, record, user_code, error=exc.message)
-    return _html(pages.done_page(decision == "approve"))
+    return html_page(pages.done_page(decision == "approve"))

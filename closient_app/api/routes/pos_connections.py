@@ -13,11 +13,9 @@ back to the usual callback (routes/integrations_connect.py), which reports to th
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlmodel import Session
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from closient_app import clock
 from closient_app.agents import device_connect_pages as pages
@@ -30,13 +28,11 @@ from closient_app.agents.schemas import (
     PollErrorBody,
 )
 from closient_app.api.apps import app_router
+from closient_app.api.browser_sessions import html_page, log_in_from_form, signed_in_session
 from closient_app.api.deps import WRITE_ROLES, Access, SessionDep, require
-from closient_app.api.routes.account_sessions import set_session_cookie
 from closient_app.api.routes.integrations_connect import CALLBACK_PATH, STATE_COOKIE
 from closient_app.config import get_settings
 from closient_app.connectors.registry import live_connector
-from closient_app.errors import ApiError
-from closient_app.models import User, WebSession
 from closient_app.services import connect, sessions
 from closient_app.services import pos_device_connect as device_connect
 
@@ -113,28 +109,17 @@ def _poll_error(answer: device_connect.DeviceFlowError) -> JSONResponse:
 # The retailer's side: HTML for a person, so errors are pages too.
 
 
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-
-
-def _signed_in(request: Request, session: Session) -> WebSession | None:
-    cookie = request.cookies.get(sessions.COOKIE_NAME)
-    record = sessions.find_live_session(session=session, cookie_value=cookie) if cookie else None
-    user = session.get(User, record.user_id) if record else None
-    return record if user is not None and user.is_active else None
-
-
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
 @page_router.get("")
 def verification_page(request: Request, session: SessionDep, user_code: str = "") -> Response:
-    record = _signed_in(request, session)
+    record = signed_in_session(request, session)
     if record is None:
-        return _html(pages.login_page(user_code))
+        return html_page(pages.login_page(user_code))
     if not user_code:
-        return _html(pages.code_entry_page())
+        return html_page(pages.code_entry_page())
     try:
         grant, organization = grant_for_code(
             session=session,
@@ -144,24 +129,24 @@ def verification_page(request: Request, session: SessionDep, user_code: str = ""
             now=clock.utcnow(),
         )
     except CodeRejected as rejected:
-        return _html(pages.code_entry_page(user_code, error=rejected.message), rejected.status)
+        return html_page(pages.code_entry_page(user_code, error=rejected.message), rejected.status)
     csrf = sessions.csrf_token(record)
     confirm = pages.confirm_page(
         user_code=user_code, grant=grant, organization=organization, csrf_token=csrf
     )
-    return _html(confirm)
+    return html_page(confirm)
 
 
 @page_router.post("/login")
 def log_in(session: SessionDep, email: FormText, password: FormText, user_code: FormText = ""):
-    try:
-        user = sessions.authenticate(session=session, email=email, password=password)
-    except ApiError as exc:
-        return _html(pages.login_page(user_code, error=exc.message), exc.status)
-    started = sessions.start_session(session=session, user=user)
-    response = RedirectResponse(f"{pages.PAGE_PATH}?user_code={quote(user_code)}", status_code=303)
-    set_session_cookie(response, started.cookie_value)
-    return response
+    return log_in_from_form(
+        session,
+        email=email,
+        password=password,
+        user_code=user_code,
+        page_path=pages.PAGE_PATH,
+        login_page=pages.login_page,
+    )
 
 
 @page_router.post("/decision")
@@ -173,11 +158,13 @@ def decide(
     csrf_token: FormText,
 ) -> Response:
     """Approve: the code is used up and the browser goes to the POS consent screen."""
-    record = _signed_in(request, session)
+    record = signed_in_session(request, session)
     if record is None:
-        return _html(pages.login_page(user_code, error="Sign in first."), 401)
+        return html_page(pages.login_page(user_code, error="Sign in first."), 401)
     if not sessions.check_csrf(record, csrf_token):
-        return _html(pages.code_entry_page(user_code, error="The form expired; try again."), 403)
+        return html_page(
+            pages.code_entry_page(user_code, error="The form expired; try again."), 403
+        )
     now = clock.utcnow()
     try:
         grant, _ = grant_for_code(
@@ -188,10 +175,10 @@ def decide(
             now=now,
         )
     except CodeRejected as rejected:
-        return _html(pages.code_entry_page(user_code, error=rejected.message), rejected.status)
+        return html_page(pages.code_entry_page(user_code, error=rejected.message), rejected.status)
     if decision != "approve":
         device_connect.deny(session=session, grant=grant, user_id=record.user_id, now=now)
-        return _html(pages.denied_page())
+        return html_page(pages.denied_page())
     nonce = device_connect.confirm(session=session, grant=grant, user_id=record.user_id, now=now)
     return _to_consent_screen(grant.provider, grant.shop_domain, nonce)
 

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, status
 from pydantic import BaseModel
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
 from closient_app.api.apps import app_router
@@ -20,6 +19,7 @@ from closient_app.errors import Conflict, NotFound
 from closient_app.jobs.queue import enqueue_sync
 from closient_app.models import InventorySource, JobKind, SourceStatus
 from closient_app.schemas.integrations import SourceOut
+from closient_app.services.ownership import owned_query
 from closient_app.services.source_lifecycle import (
     DISCONNECTED_BY_RETAILER,
     disconnect_source,
@@ -59,12 +59,7 @@ def list_sources(
     error with the reason, disconnected)."""
     org_id = target_organization(access, organization_id)
     access.check_org(org_id)
-    query = (
-        select(InventorySource)
-        .where(InventorySource.organization_id == org_id)
-        .order_by(InventorySource.created, InventorySource.id)
-    )
-    return paginate(session, query, page, source_out)
+    return paginate(session, owned_query(InventorySource, org_id), page, source_out)
 
 
 @router.post(

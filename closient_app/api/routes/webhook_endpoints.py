@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import select
 
 from closient_app.api.apps import app_router
 from closient_app.api.deps import WRITE_ROLES, Access, SessionDep, require
@@ -27,6 +26,7 @@ from closient_app.schemas.integrations import (
 )
 from closient_app.services import webhook_endpoints as service
 from closient_app.services.crypto import decrypt_secret
+from closient_app.services.ownership import owned_query
 
 router = app_router("integrations")
 unprefixed = APIRouter(tags=["integrations"])
@@ -58,10 +58,8 @@ def list_endpoints(
     """Webhook endpoints of the organization; count == 0 after a connect means it failed."""
     org_id = target_organization(access, organization_id)
     access.check_org(org_id)
-    query = select(WebhookEndpoint).where(WebhookEndpoint.organization_id == org_id)
-    if source_id:
-        query = query.where(WebhookEndpoint.source_id == source_id)
-    query = query.order_by(WebhookEndpoint.created, WebhookEndpoint.id)
+    of_source = [WebhookEndpoint.source_id == source_id] if source_id else []
+    query = owned_query(WebhookEndpoint, org_id, *of_source)
     listed = paginate(session, query, page, lambda endpoint: endpoint)
     seen = service.last_deliveries(session=session, endpoints=listed.data)
     listed.data = [_view(e, EndpointOut, last=seen.get(e.id)) for e in listed.data]
