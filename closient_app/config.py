@@ -95,6 +95,14 @@ class Settings(BaseSettings):
     )
     job_max_attempts: int = Field(5, description="Then a sync job fails for good")
 
+    # --- retention (the scheduler's purge_expired_records) ---
+    webhook_receipt_retention_days: int = Field(
+        14, ge=1, description="Applied, ignored or failed POS webhook receipts are kept this long"
+    )
+    forward_delivery_retention_days: int = Field(
+        14, ge=1, description="Delivered or dead-lettered forwards are kept this long"
+    )
+
     # --- geocoding and maps ---
     geocoder_url: str = Field(
         "", description="Nominatim base URL; empty = offline postal-code/city centroids only"

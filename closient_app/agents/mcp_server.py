@@ -27,6 +27,7 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from closient_app import __version__
@@ -52,6 +53,20 @@ INSTRUCTIONS = (
 )
 
 
+def bearer_credentials(token: str) -> dict[str, str | None]:
+    """An MCP bearer credential as `resolve_caller` takes it: many MCP clients can only set a
+    bearer header, so an API key travels as `Bearer csb_...` here (REST takes X-API-Key)."""
+    if token.startswith(KEY_PREFIX):
+        return {"api_key": token, "authorization": None}
+    return {"api_key": None, "authorization": f"Bearer {token}"}
+
+
+def mcp_credentials(request: Request) -> dict[str, str | None]:
+    """What an MCP request carries, for the rate limiter to find whose budget it counts."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    return bearer_credentials(token) if token else {"api_key": None}
+
+
 class ClosientTokenVerifier:
     """The SDK's `TokenVerifier`: our bearer tokens and API keys, resolved like the API does."""
 
@@ -59,14 +74,9 @@ class ClosientTokenVerifier:
         return await asyncio.to_thread(self._verify, token)
 
     def _verify(self, token: str) -> AccessToken | None:
-        is_key = token.startswith(KEY_PREFIX)
         try:
             with session_scope() as session:
-                caller = resolve_caller(
-                    session,
-                    api_key=token if is_key else None,
-                    authorization=None if is_key else f"Bearer {token}",
-                )
+                caller = resolve_caller(session, **bearer_credentials(token))
         except ApiError:
             return None
         return AccessToken(

@@ -15,8 +15,10 @@ from closient_app.agents.mcp_server import (
     MCP_PATH,
     McpEndpoint,
     build_mcp_server,
+    mcp_credentials,
     protected_resource_routes,
 )
+from closient_app.api.ratelimit import RateLimitMiddleware
 
 
 def install_agents(api: FastAPI) -> None:
@@ -25,8 +27,11 @@ def install_agents(api: FastAPI) -> None:
     api.include_router(discovery.router)
     endpoint = McpEndpoint(build_mcp_server(api))
     api.state.mcp_endpoint = endpoint
-    # A Route, not a Mount: a Mount at /mcp would answer a POST to /mcp with a redirect to /mcp/.
-    api.router.routes.append(Route(MCP_PATH, endpoint=endpoint))
+    # Every MCP request counts against the caller's API budget, as a REST request does (its
+    # tools' API calls count too). A Route, not a Mount: a Mount at /mcp would answer a POST to
+    # /mcp with a redirect to /mcp/.
+    limited = RateLimitMiddleware(endpoint, limited=lambda _path: True, credentials=mcp_credentials)
+    api.router.routes.append(Route(MCP_PATH, endpoint=limited))
     api.router.routes.extend(protected_resource_routes())
     outer = api.router.lifespan_context
 

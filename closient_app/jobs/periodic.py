@@ -18,6 +18,7 @@ from closient_app.freshness import LEVELS
 from closient_app.jobs.leases import requeue_stale_jobs
 from closient_app.jobs.queue import enqueue_sync, notify_workers
 from closient_app.models import InventorySource, JobKind, SourceStatus
+from closient_app.services import retention
 from closient_app.services.forwarding import deliver_pending_forwards
 from closient_app.services.pos_access import refresh_expiring_tokens
 
@@ -106,3 +107,13 @@ async def refresh_pos_tokens(clock: Clock = utcnow) -> int:
 async def deliver_forwards() -> int:
     """Send normalized events to retailers' forward URLs (retries included)."""
     return await deliver_pending_forwards(limit=100)
+
+
+async def purge_expired_records(clock: Clock = utcnow) -> dict[str, int]:
+    """Delete what is kept no longer, in small batches (services/retention.py): expired search
+    sessions, finished webhook receipts and forwards past their retention, ended rate-limit
+    windows, and codes, browser sessions and OAuth tokens a day after they ended."""
+    purged = await asyncio.to_thread(retention.purge_expired, now=clock(), settings=get_settings())
+    if any(purged.values()):
+        log.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in purged.items() if n))
+    return purged

@@ -35,6 +35,7 @@ PERIODIC_TASKS = (
     (periodic.refresh_pos_tokens, 300),
     (periodic.mark_stale_sources, 900),
     (periodic.deliver_forwards, 10),
+    (periodic.purge_expired_records, 600),
 )
 
 

@@ -91,6 +91,12 @@ class WebhookReceipt(SQLModel, table=True):
             "received_at",
             postgresql_where=sa.text("status = 'queued'"),
         ),
+        # The retention purge finds old finished receipts without reading the whole table.
+        sa.Index(
+            "ix_webhook_receipt_finished",
+            "received_at",
+            postgresql_where=sa.text("status <> 'queued'"),
+        ),
     )
 
     id: str = id_field()
@@ -124,6 +130,12 @@ class ForwardDelivery(SQLModel, table=True):
             "ix_forward_delivery_due",
             "next_attempt_at",
             postgresql_where=sa.text("status IN ('PENDING', 'FAILED')"),
+        ),
+        # The retention purge finds old finished deliveries without reading the whole table.
+        sa.Index(
+            "ix_forward_delivery_finished",
+            "created",
+            postgresql_where=sa.text("status IN ('DELIVERED', 'DEAD_LETTER')"),
         ),
     )
 

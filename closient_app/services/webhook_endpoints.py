@@ -166,7 +166,8 @@ def last_deliveries(
     """When a verified POS delivery for each endpoint's topics last arrived, by endpoint id.
 
     Computed from the receipts rather than written per delivery, so the receiver never
-    contends on endpoint rows while answering the POS.
+    contends on endpoint rows while answering the POS. Receipts past their retention are
+    purged; the purge keeps the newest it deleted in the endpoint's `last_delivery_at`.
     """
     found: dict[str, datetime] = {}
     for endpoint in endpoints:
@@ -176,6 +177,7 @@ def last_deliveries(
                 WebhookReceipt.topic.in_(endpoint.topics),
             )
         ).one()
-        if latest is not None:
-            found[endpoint.id] = latest
+        known = [at for at in (latest, endpoint.last_delivery_at) if at is not None]
+        if known:
+            found[endpoint.id] = max(known)
     return found

@@ -66,6 +66,18 @@ def missing_scope(scope: str) -> dict:
     }
 
 
+def rate_limited(limit: int, seconds: int, retry_after: int) -> dict:
+    return {
+        "error": {
+            "code": "RATE_LIMITED",
+            "message": f"Rate limit exceeded: {limit} requests per {seconds} seconds.",
+            "status": 429,
+            "details": [],
+            "next_step": f"Wait {retry_after} seconds (Retry-After) before retrying.",
+        }
+    }
+
+
 def role_cannot(role: str, needed: str = "MANAGER or OWNER") -> dict:
     return {
         "error": {

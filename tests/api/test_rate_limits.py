@@ -15,7 +15,7 @@ import httpx
 
 from closient_app.config import get_settings
 from closient_app.models import Role
-from tests.api.auth_support import key_headers
+from tests.api.auth_support import key_headers, rate_limited
 from tests.factories import make_api_key, make_org
 
 WHOAMI = "/account/api/v1/whoami"
@@ -39,15 +39,7 @@ def test_exactly_300_a_minute_then_429_with_retry_after(client, clock, db) -> No
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "50"
     assert refused.headers["RateLimit-Remaining"] == "0"
-    assert refused.json() == {
-        "error": {
-            "code": "RATE_LIMITED",
-            "message": "Rate limit exceeded: 300 requests per 60 seconds.",
-            "status": 429,
-            "details": [],
-            "next_step": "Wait 50 seconds (Retry-After) before retrying.",
-        }
-    }
+    assert refused.json() == rate_limited(300, 60, retry_after=50)
 
 
 def test_the_next_minute_starts_a_fresh_minute_budget(client, clock, db) -> None:
