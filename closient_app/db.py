@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import psycopg
-from sqlalchemy import Engine
+from sqlalchemy import Engine, TextClause
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, create_engine
 
 from closient_app.config import get_settings
@@ -63,10 +64,11 @@ def hot_path_engine() -> Engine:
 
 
 @contextmanager
-def driver_connection() -> Iterator[psycopg.Connection]:
-    """A pooled psycopg connection (not autocommit, no transaction open), for code that
-    pipelines its statements (psycopg's pipeline mode: several statements per round trip)."""
-    pooled = hot_path_engine().raw_connection()
+def driver_connection(engine: Engine | None = None) -> Iterator[psycopg.Connection]:
+    """A pooled psycopg connection with no transaction open (of the hot-path pool unless
+    another engine is given), for per-request code that skips the ORM: one statement, or a
+    pipeline (psycopg's pipeline mode: several statements per round trip)."""
+    pooled = (engine or hot_path_engine()).raw_connection()
     try:
         yield pooled.driver_connection
     except psycopg.OperationalError:
@@ -74,6 +76,13 @@ def driver_connection() -> Iterator[psycopg.Connection]:
         raise
     finally:
         pooled.close()
+
+
+@cache
+def psycopg_sql(statement: TextClause) -> str:
+    """A prebuilt `text()` statement in psycopg's own placeholder style (`%(name)s`), compiled
+    once, for code that talks to psycopg directly."""
+    return str(statement.compile(dialect=postgresql.psycopg.dialect()))
 
 
 def session_driver_connection(session: Session) -> psycopg.Connection:

@@ -44,7 +44,10 @@ def _truncate_all() -> None:
 
 @pytest.fixture(autouse=True)
 def clean_database(database_url: str) -> None:
+    from closient_app.services.search import forget_plan_choices
+
     _truncate_all()
+    forget_plan_choices()  # remembered per process; a new test has a new catalog
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from closient_app.db import session_driver_connection
 from closient_app.models import RateLimitCounter
 from closient_app.services.rate_limits import Window, count_request
 
@@ -75,4 +76,4 @@ def is_locked_out(session: Session, buckets: list[str], now: datetime) -> bool:
 
 def record_miss(session: Session, buckets: list[str], now: datetime) -> None:
     for bucket in buckets:
-        count_request(session, bucket, MISS_WINDOWS, now)
+        count_request(session_driver_connection(session), bucket, MISS_WINDOWS, now)

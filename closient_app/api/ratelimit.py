@@ -1,16 +1,17 @@
 """Rate limiting and caller resolution for API paths, as one pure-ASGI middleware.
 
-For `/{app}/api/v1/*`, `/oauth/*` and `/.well-known/*` only (never Reflex pages, their websocket
-or the sandbox): resolve the caller (their budget: per key, per user, or per IP when anonymous),
-count the request in Postgres, refuse with 429 past a limit, and put the RateLimit headers on
-every response. It also turns any exception escaping the app into the 500 envelope, with the
+For `/{app}/api/v1/*`, `/oauth/*` and `/.well-known/*` (never Reflex pages, their websocket or
+the sandbox), and for `/mcp`, whose endpoint is wrapped in one of its own (agents/mount.py):
+resolve the caller (their budget: per key, per user, or per IP when anonymous), count the
+request in Postgres, refuse with 429 past a limit, and put the RateLimit headers on every
+response. It also turns any exception escaping the app into the 500 envelope, with the
 headers, since Starlette's own last-resort handler sits outside this middleware.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine
@@ -25,6 +26,7 @@ from closient_app.api.apps import APPS, api_prefix
 from closient_app.api.deps import RESOLVED_CALLER, request_credentials
 from closient_app.api.errors import envelope
 from closient_app.config import get_settings
+from closient_app.db import driver_connection, session_driver_connection
 from closient_app.errors import ApiError
 from closient_app.services import rate_limits
 from closient_app.services.authn import Caller, resolve_caller
@@ -32,7 +34,6 @@ from closient_app.services.authn import Caller, resolve_caller
 log = logging.getLogger(__name__)
 
 LIMITED_PREFIXES = (*(api_prefix(name) + "/" for name in APPS), "/oauth/", "/.well-known/")
-CLEANUP_EVERY_S = 300  # how often one process deletes counters of ended windows
 
 
 def is_limited(path: str) -> bool:
@@ -63,16 +64,26 @@ def admission_engine() -> Engine:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """`limited` says which paths count and `credentials` reads a request's credentials; the
+    defaults are the API's (another endpoint, like /mcp, may pass its own)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limited: Callable[[str], bool] = is_limited,
+        credentials: Callable[[Request], dict[str, str | None]] = request_credentials,
+    ) -> None:
         self.app = app
-        self._next_cleanup = 0.0
+        self.limited = limited
+        self.credentials = credentials
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_limited(scope["path"]):
+        if scope["type"] != "http" or not self.limited(scope["path"]):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        credentials = request_credentials(request)
+        credentials = self.credentials(request)
         client_ip = scope["client"][0] if scope.get("client") else "unknown"
         resolution, verdict = await run_in_threadpool(self._admit, credentials, client_ip)
         scope.setdefault("state", {})[RESOLVED_CALLER] = resolution
@@ -109,22 +120,24 @@ class RateLimitMiddleware:
             await response(scope, receive, send_with_headers)
 
     def _admit(self, credentials: dict, client_ip: str):
-        """One transaction: resolve the caller, count the request (and now and then tidy up)."""
+        """Resolve the caller (when credentials came) and count the request, in one transaction
+        on the admission pool. Anonymous requests skip the ORM session: one statement."""
         now = clock.utcnow()
+        if not any(credentials.values()):
+            with driver_connection(admission_engine()) as conn:
+                return None, self._count(conn, None, client_ip, now)
         with Session(admission_engine(), expire_on_commit=False) as session:
-            resolution: Caller | ApiError | None = None
-            if any(credentials.values()):
-                try:
-                    resolution = resolve_caller(session, **credentials, now=now)
-                except ApiError as exc:  # the route decides whether it needed a credential
-                    resolution = exc
+            resolution: Caller | ApiError
+            try:
+                resolution = resolve_caller(session, **credentials, now=now)
+            except ApiError as exc:  # the route decides whether it needed a credential
+                resolution = exc
             caller = resolution if isinstance(resolution, Caller) else None
-            bucket = caller.rate_limit_key if caller else f"ip:{client_ip}"
-            verdict = rate_limits.count_request(
-                session, bucket, rate_limits.policy_for(caller), now
-            )
-            if time.monotonic() >= self._next_cleanup:
-                self._next_cleanup = time.monotonic() + CLEANUP_EVERY_S
-                rate_limits.forget_ended_windows(session, now)
+            verdict = self._count(session_driver_connection(session), caller, client_ip, now)
             session.commit()
         return resolution, verdict
+
+    @staticmethod
+    def _count(conn, caller: Caller | None, client_ip: str, now):
+        bucket = caller.rate_limit_key if caller else f"ip:{client_ip}"
+        return rate_limits.count_request(conn, bucket, rate_limits.policy_for(caller), now)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import psycopg
 
 from closient_app.bench._search_data import ADJECTIVES, BRANDS, NOUNS, City, jitter
+from closient_app.db import psycopg_sql
 from closient_app.geo import search_sql
 from closient_app.services import search as search_service
 
@@ -60,7 +61,7 @@ class RawSearch:
     """The service's adaptive search on a bare psycopg connection: the same statements in the
     same round trips (`services.search.find_hits`), without HTTP, the app or the session row."""
 
-    PREFER_KNN_SCAN = search_sql.psycopg_sql(search_sql.PREFER_KNN_SCAN)
+    PREFER_KNN_SCAN = psycopg_sql(search_sql.PREFER_KNN_SCAN)
     PLANS = {
         "product-driven": search_sql.PRODUCT_DRIVEN,
         "store-driven": search_sql.STORE_DRIVEN,
@@ -77,7 +78,7 @@ class RawSearch:
         return "none" if plan is None else self.PLAN_NAMES[plan]
 
     def plan_sql(self, name: str) -> str:
-        return search_sql.psycopg_sql(self.PLANS[name])
+        return psycopg_sql(self.PLANS[name])
 
     def run(self, query: Query) -> int:
         """Hits found, exactly as the app finds them."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import time
 
 from closient_app.bench._search_queries import Query, RawSearch
+from closient_app.db import psycopg_sql
 from closient_app.geo import search_sql
 from closient_app.geo.nearby import radius_params
 from closient_app.services import search as search_service
 
 SKIP_PRODUCT_DRIVEN_ABOVE = 60_000
-COUNT = search_sql.psycopg_sql(search_sql.COUNT_MATCHES)
+COUNT = psycopg_sql(search_sql.COUNT_MATCHES)
 
 
 def best_of_3(raw: RawSearch, plan: str, query: Query) -> float:

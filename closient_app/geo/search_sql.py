@@ -22,10 +22,7 @@ a custom plan for its own parameters.
 
 from __future__ import annotations
 
-from functools import cache
-
-from sqlalchemy import TextClause, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import text
 
 from closient_app.freshness import confidence_rank_sql
 from closient_app.geo.nearby import POINT
@@ -175,10 +172,3 @@ COUNT_BY_GTIN = text(
     WHERE {SOURCE_IS_LIVE}
     """
 )
-
-
-@cache
-def psycopg_sql(statement: TextClause) -> str:
-    """A statement above in psycopg's own placeholder style (`%(name)s`), compiled once, for
-    code that talks to psycopg directly (the pipelined search, the benchmark's floor)."""
-    return str(statement.compile(dialect=postgresql.psycopg.dialect()))

@@ -352,3 +352,27 @@ def test_bad_search_requests_name_the_field(client, db, change, field) -> None:
 
     assert response.status_code == 422
     assert error_fields(response) == [field]
+
+
+def test_the_plan_choice_is_remembered_but_never_hides_new_products(
+    client, db, town, monkeypatch
+) -> None:
+    offer(db, town, "a")
+    counted = []
+    count = search_service.count_and_choose
+    monkeypatch.setattr(
+        search_service, "count_and_choose", lambda *a: counted.append(a[1:]) or count(*a)
+    )
+
+    assert stores_of(search(client, "drill")) == ["A"]
+    assert stores_of(search(client, "drill")) == ["A"]  # the choice was remembered
+    assert search(client, "hose")["hits"] == []  # a product without offers: a plan, no hits
+    offer(db, town, "b", product="hose")
+    assert stores_of(search(client, "hose")) == ["B"]  # its remembered plan finds the new offer
+    assert search(client, "saw")["hits"] == []  # no product: "nothing matches" is not kept...
+    town["saw"] = make_product(db, name="Circular Saw")
+    offer(db, town, "c", product="saw")
+    assert stores_of(search(client, "saw")) == ["C"]  # ...so a new product is found at once
+    assert stores_of(search(client, "drill", radius_km=2)) == ["A"]  # another radius: counted
+
+    assert counted == [("drill", 10), ("hose", 10), ("saw", 10), ("saw", 10), ("drill", 2)]
