@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -208,7 +208,7 @@ def start_session(*, conn: psycopg.Connection, criteria: Criteria, caller: str) 
         caller=caller[:120],
         expires_at=utcnow() + SESSION_TTL,
     )
-    hits = find_hits(conn, criteria, also=[(INSERT_SESSION, asdict(record))])
+    hits = find_hits(conn, criteria, also=[(INSERT_SESSION, vars(record))])
     return search_response(record, hits)
 
 
@@ -236,7 +236,7 @@ def refine_session(
         criteria.in_stock,
     )
     record.expires_at = utcnow() + SESSION_TTL
-    hits = find_hits(conn, criteria, also=[(UPDATE_SESSION, asdict(record))])
+    hits = find_hits(conn, criteria, also=[(UPDATE_SESSION, vars(record))])
     return search_response(record, hits)
 
 
