@@ -243,6 +243,13 @@ async def test_bulk_catalog_polls_with_backoff_and_reads_the_file(fake_time):
     assert fake_time.sleeps == [0.25, 0.5, 1.0]
 
 
+async def test_a_long_export_is_polled_every_two_seconds(fake_time):
+    shopify = bulk_shopify([RUNNING] * 6 + [DONE])
+    connector = make_connector(shopify, fake_time)
+    assert len([o async for o in connector.bulk_catalog("acme", "shpat_t")]) == 2
+    assert fake_time.sleeps == [0.25, 0.5, 1.0, 2.0, 2.0, 2.0, 2.0]  # never more than 2 s late
+
+
 async def test_bulk_export_with_no_file_is_an_empty_catalog(fake_time):
     connector = make_connector(bulk_shopify([{**DONE, "url": None, "objectCount": "0"}]),
                                fake_time)
