@@ -61,7 +61,7 @@ class InStoreOffer(SQLModel, table=True):
         # products/update and products/delete name a POS product: find its offers without a scan.
         sa.Index("ix_in_store_offer_source_product", "source_id", "external_product_id"),
         # Most sync writes only touch quantity/status/timestamps: room on the page keeps them HOT.
-        {"postgresql_with": {"fillfactor": 80}},
+        {"postgresql_with": {"fillfactor": 70}},
     )
 
     id: str = id_field()

@@ -1,7 +1,7 @@
 """Batched offer upserts: COPY into a temp table, then one INSERT ... ON CONFLICT DO UPDATE.
 
 The fastest of the methods measured in postgis.md (Writes), and the offers table's
-fillfactor=80 keeps most updates HOT: a re-sync changes quantities and timestamps, which no
+fillfactor=70 keeps most updates HOT: a re-sync changes quantities and timestamps, which no
 index covers. One statement decides per row, in the database, so it is safe against webhooks
 applied concurrently:
 - manual offers are never touched (the conflict's WHERE skips them);
