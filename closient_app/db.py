@@ -55,8 +55,8 @@ def get_session() -> Iterator[Session]:
 @lru_cache
 def hot_path_engine() -> Engine:
     """The pool of the per-request hot path (search): no pre-ping, which is a round trip per
-    checkout. After a database restart the first statement on a dead connection fails, that
-    connection is dropped (`driver_connection`), and the next request gets a fresh one."""
+    checkout. After a database restart the first statement on a dead connection fails, the
+    pool is emptied (`driver_connection`), and the next request gets a fresh connection."""
     settings = get_settings()
     return make_engine(
         settings.effective_database_url, pool_size=settings.db_pool_size, pre_ping=False
@@ -68,11 +68,16 @@ def driver_connection(engine: Engine | None = None) -> Iterator[psycopg.Connecti
     """A pooled psycopg connection with no transaction open (of the hot-path pool unless
     another engine is given), for per-request code that skips the ORM: one statement, or a
     pipeline (psycopg's pipeline mode: several statements per round trip)."""
-    pooled = (engine or hot_path_engine()).raw_connection()
+    engine = engine or hot_path_engine()
+    pooled = engine.raw_connection()
     try:
         yield pooled.driver_connection
     except psycopg.OperationalError:
-        pooled.invalidate()  # a broken connection must not go back to the pool
+        if pooled.driver_connection.broken:
+            pooled.invalidate()  # never back into the pool
+            # After a server restart every pooled connection is dead: drop them all at once,
+            # so one request fails, not one per pooled connection.
+            engine.dispose()
         raise
     finally:
         pooled.close()

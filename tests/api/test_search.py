@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from closient_app.api.app import create_api
+from closient_app.api.ratelimit import admission_engine
 from closient_app.clock import utcnow
+from closient_app.db import hot_path_engine
 from closient_app.geo import search_sql
 from closient_app.models import (
     InventorySource,
@@ -376,3 +381,27 @@ def test_the_plan_choice_is_remembered_but_never_hides_new_products(
     assert stores_of(search(client, "drill", radius_km=2)) == ["A"]  # another radius: counted
 
     assert counted == [("drill", 10), ("hose", 10), ("saw", 10), ("saw", 10), ("drill", 2)]
+
+
+def test_after_a_database_restart_the_pools_recover_at_once(client, db, town) -> None:
+    """The hot paths' pools skip the pre-ping round trip; a dead connection empties its pool."""
+    offer(db, town, "a")
+    assert stores_of(search(client, "drill")) == ["A"]
+    for engine in (hot_path_engine(), admission_engine()):  # three idle connections in each
+        held = [engine.raw_connection() for _ in range(3)]
+        for connection in held:
+            connection.close()
+    db.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    body = {"query": "drill", "latitude": HOME[0], "longitude": HOME[1], "radius_km": 10}
+
+    with TestClient(create_api(), raise_server_exceptions=False) as answering:
+        statuses = [answering.post(URL, json=body).status_code for _ in range(5)]
+
+    # The rate limiter's pool meets a dead connection first, then the search's: one failed
+    # request each (not one per dead connection), then every request is answered again.
+    assert statuses == [500, 500, 200, 200, 200]
