@@ -223,3 +223,22 @@ def auth_card(title: str, subtitle: str, *children: rx.Component) -> rx.Componen
             width="100%",
         )
     )
+
+
+def auth_switch_link(question: str, link_text: str, *, href: str, id: str) -> rx.Component:
+    """The line under a log-in or sign-up form that leads to the other one."""
+    return rx.text(question, rx.link(link_text, href=href, id=id), size="2")
+
+
+def dashboard_page(title: str, *children: rx.Component, current: str, intro: str = ""):
+    """A dashboard page: its title, a line saying what it is for, then its content."""
+    return app_shell(
+        rx.vstack(
+            rx.heading(title, size="8"),
+            *([rx.text(intro, color_scheme="gray")] if intro else []),
+            *children,
+            spacing="4",
+            width="100%",
+        ),
+        current=current,
+    )

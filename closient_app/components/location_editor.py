@@ -9,6 +9,7 @@ import reflex as rx
 from closient_app.components.forms import (
     empty_state,
     error_callout,
+    external_link,
     icon_text,
     labelled_input,
     success_callout,
@@ -153,16 +154,8 @@ def _map_panel() -> rx.Component:
                 ),
                 rx.cond(
                     store.published,
-                    rx.hstack(
-                        rx.link(
-                            "Open the public page",
-                            href=store.public_path,
-                            is_external=True,
-                            id="public-page-link",
-                        ),
-                        rx.icon("external-link", size=14, color=rx.color("teal", 11)),
-                        align="center",
-                        spacing="1",
+                    external_link(
+                        "Open the public page", href=store.public_path, id="public-page-link"
                     ),
                 ),
                 spacing="4",

@@ -1,4 +1,5 @@
-"""The six-step stepper: each step says done, current or to do, and finished steps link back.
+"""The six-step stepper: each step says done, current or to do, and finished steps link back;
+and the button under a finished step that moves on to the next one.
 
 Steps are links (`/onboarding?step=N`), so the browser's back button, a reload and a shared URL
 all land on the same step; steps not reachable yet are plain text, marked `aria-disabled`.
@@ -7,6 +8,8 @@ all land on the same step; steps not reachable yet are plain text, marked `aria-
 from __future__ import annotations
 
 import reflex as rx
+
+from closient_app.state.onboarding import OnboardingState
 
 
 def _marker(step) -> rx.Component:
@@ -96,4 +99,15 @@ def stepper(steps, viewing) -> rx.Component:
         aria_label="Onboarding steps",
         width="100%",
         id="stepper",
+    )
+
+
+def continue_button(label: str, step: int) -> rx.Component:
+    """The button under a finished step that opens step `step` (its id: continue-<step>)."""
+    return rx.button(
+        label,
+        rx.icon("arrow-right", size=16),
+        on_click=OnboardingState.continue_to(step),
+        size="3",
+        id=f"continue-{step}",
     )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from closient_app.components.forms import error_callout, labelled_input, submit_button
-from closient_app.components.layout import auth_card
+from closient_app.components.forms import (
+    error_callout,
+    labelled_input,
+    stacked_form,
+    submit_button,
+)
+from closient_app.components.layout import auth_card, auth_switch_link
 from closient_app.pages import routes
 from closient_app.state.feedback import envelope_problems, go_to_script, post_json_script
 from closient_app.state.session import SessionState
@@ -50,29 +55,23 @@ def login_page() -> rx.Component:
     return auth_card(
         "Welcome back",
         "Log in to keep your store discoverable.",
-        rx.form(
-            rx.vstack(
-                error_callout(LogInState.error, id="login-error"),
-                labelled_input(
-                    "Email", id="login-email", type="email", auto_complete="email", required=True
-                ),
-                labelled_input(
-                    "Password",
-                    id="login-password",
-                    type="password",
-                    auto_complete="current-password",
-                    required=True,
-                ),
-                submit_button("Log in", busy=LogInState.busy, width="100%", id="login-submit"),
-                spacing="4",
-                width="100%",
+        stacked_form(
+            error_callout(LogInState.error, id="login-error"),
+            labelled_input(
+                "Email", id="login-email", type="email", auto_complete="email", required=True
             ),
+            labelled_input(
+                "Password",
+                id="login-password",
+                type="password",
+                auto_complete="current-password",
+                required=True,
+            ),
+            submit_button("Log in", busy=LogInState.busy, width="100%", id="login-submit"),
             on_submit=LogInState.submit,
-            width="100%",
+            spacing="4",
         ),
-        rx.text(
-            "New to Closient? ",
-            rx.link("Create an account", href=routes.SIGNUP, id="to-signup"),
-            size="2",
+        auth_switch_link(
+            "New to Closient? ", "Create an account", href=routes.SIGNUP, id="to-signup"
         ),
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from closient_app.components.layout import page_shell
 from closient_app.components.map import store_map
+from closient_app.components.tables import data_table
 from closient_app.config import get_settings
 from closient_app.state.marketplace import StorefrontState as S
 
@@ -132,14 +133,7 @@ def _offer_row(item) -> rx.Component:
 
 
 def _shelf() -> rx.Component:
-    header = rx.table.header(
-        rx.table.row(
-            rx.table.column_header_cell("Product"),
-            rx.table.column_header_cell("Price", justify="end"),
-            rx.table.column_header_cell("Stock"),
-            rx.table.column_header_cell("Freshness"),
-        )
-    )
+    headers = ("Product", rx.table.column_header_cell("Price", justify="end"), "Stock", "Freshness")
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -150,7 +144,7 @@ def _shelf() -> rx.Component:
             ),
             rx.cond(
                 S.shelf.length() > 0,
-                rx.table.root(header, rx.table.body(rx.foreach(S.shelf, _offer_row)), width="100%"),
+                data_table(headers, S.shelf, _offer_row, width="100%"),
                 rx.text("Nothing listed in stock right now.", color_scheme="gray"),
             ),
             spacing="4",

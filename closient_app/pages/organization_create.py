@@ -5,7 +5,13 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import ValidationError
 
-from closient_app.components.forms import error_callout, labelled_input, submit_button
+from closient_app.components.forms import (
+    error_callout,
+    labelled_input,
+    labelled_select,
+    stacked_form,
+    submit_button,
+)
 from closient_app.components.layout import auth_card
 from closient_app.db import session_scope
 from closient_app.pages import routes
@@ -63,42 +69,31 @@ def create_organization_page() -> rx.Component:
         "Tell us about your business",
         "An organization holds your stores, your POS connection and your team. You will be its "
         "Owner.",
-        rx.form(
-            rx.vstack(
-                error_callout(CreateOrganizationState.error, id="organization-error"),
-                labelled_input(
-                    "Business name",
-                    id="organization-name-input",
-                    name="name",
-                    placeholder="Corner Hardware",
-                    required=True,
-                    error=CreateOrganizationState.name_error,
-                ),
-                rx.vstack(
-                    rx.el.label(
-                        rx.text("Country", size="2", weight="medium"),
-                        html_for="organization-country",
-                    ),
-                    rx.el.select(
-                        *[rx.el.option(code, value=code) for code in country_options()],
-                        id="organization-country",
-                        name="country",
-                        default_value="US",
-                        class_name="native-select",
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                submit_button(
-                    "Create organization",
-                    busy=CreateOrganizationState.busy,
-                    width="100%",
-                    id="organization-submit",
-                ),
-                spacing="4",
+        stacked_form(
+            error_callout(CreateOrganizationState.error, id="organization-error"),
+            labelled_input(
+                "Business name",
+                id="organization-name-input",
+                name="name",
+                placeholder="Corner Hardware",
+                required=True,
+                error=CreateOrganizationState.name_error,
+            ),
+            labelled_select(
+                "Country",
+                id="organization-country",
+                options=[(code, code) for code in country_options()],
+                name="country",
+                default_value="US",
+                class_name="native-select",
+            ),
+            submit_button(
+                "Create organization",
+                busy=CreateOrganizationState.busy,
                 width="100%",
+                id="organization-submit",
             ),
             on_submit=CreateOrganizationState.submit,
-            width="100%",
+            spacing="4",
         ),
     )

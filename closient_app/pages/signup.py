@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from closient_app.components.forms import error_callout, labelled_input, submit_button
-from closient_app.components.layout import auth_card
+from closient_app.components.forms import (
+    error_callout,
+    labelled_input,
+    stacked_form,
+    submit_button,
+)
+from closient_app.components.layout import auth_card, auth_switch_link
 from closient_app.pages import routes
 from closient_app.services.accounts import MIN_PASSWORD_LENGTH
 from closient_app.state.feedback import envelope_problems, go_to_script, post_json_script
@@ -52,39 +57,31 @@ def signup_page() -> rx.Component:
     return auth_card(
         "Get your store found",
         "Create your Closient account. It takes a minute; connecting your POS takes one more.",
-        rx.form(
-            rx.vstack(
-                error_callout(SignUpState.error, id="signup-error"),
-                labelled_input("Your name", id="signup-name", auto_complete="name"),
-                labelled_input(
-                    "Work email",
-                    id="signup-email",
-                    type="email",
-                    auto_complete="email",
-                    required=True,
-                    error=SignUpState.email_error,
-                ),
-                labelled_input(
-                    "Password",
-                    id="signup-password",
-                    type="password",
-                    auto_complete="new-password",
-                    required=True,
-                    error=SignUpState.password_error,
-                    hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
-                ),
-                submit_button(
-                    "Create account", busy=SignUpState.busy, width="100%", id="signup-submit"
-                ),
-                spacing="4",
-                width="100%",
+        stacked_form(
+            error_callout(SignUpState.error, id="signup-error"),
+            labelled_input("Your name", id="signup-name", auto_complete="name"),
+            labelled_input(
+                "Work email",
+                id="signup-email",
+                type="email",
+                auto_complete="email",
+                required=True,
+                error=SignUpState.email_error,
+            ),
+            labelled_input(
+                "Password",
+                id="signup-password",
+                type="password",
+                auto_complete="new-password",
+                required=True,
+                error=SignUpState.password_error,
+                hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            submit_button(
+                "Create account", busy=SignUpState.busy, width="100%", id="signup-submit"
             ),
             on_submit=SignUpState.submit,
-            width="100%",
+            spacing="4",
         ),
-        rx.text(
-            "Already have an account? ",
-            rx.link("Log in", href=routes.LOGIN, id="to-login"),
-            size="2",
-        ),
+        auth_switch_link("Already have an account? ", "Log in", href=routes.LOGIN, id="to-login"),
     )

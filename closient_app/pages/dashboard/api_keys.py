@@ -8,15 +8,18 @@ import dataclasses
 import reflex as rx
 
 from closient_app.clock import utcnow
+from closient_app.components.confirm_dialog import confirm_dialog
 from closient_app.components.forms import (
     empty_state,
     error_callout,
     labelled_input,
+    labelled_select,
     read_only_notice,
     submit_button,
     success_callout,
 )
-from closient_app.components.layout import app_shell
+from closient_app.components.layout import dashboard_page
+from closient_app.components.tables import scrolling_table
 from closient_app.db import session_scope
 from closient_app.errors import ApiError, ValidationFailed
 from closient_app.models import ApiKey, Role
@@ -26,6 +29,7 @@ from closient_app.state.feedback import domain_problems
 from closient_app.state.session import NotAllowed, SessionState
 
 GRANTABLE = ("MANAGER", "EDITOR", "VIEWER", "OWNER")
+KEY_COLUMNS = ("Name", "Key", "Role", "State", "Created", "Last used", "")
 
 
 @dataclasses.dataclass
@@ -228,16 +232,14 @@ def _create_form() -> rx.Component:
                     flex="1",
                     min_width="220px",
                 ),
-                rx.vstack(
-                    rx.el.label(rx.text("Role", size="2", weight="medium"), html_for="key-role"),
-                    rx.el.select(
-                        *[rx.el.option(role.title(), value=role) for role in GRANTABLE],
-                        id="key-role",
-                        name="role",
-                        default_value="MANAGER",
-                        style={"height": "40px", "padding": "0 0.5em", "border_radius": "6px"},
-                    ),
-                    spacing="1",
+                labelled_select(
+                    "Role",
+                    id="key-role",
+                    options=[(role.title(), role) for role in GRANTABLE],
+                    width=None,
+                    name="role",
+                    default_value="MANAGER",
+                    style={"height": "40px", "padding": "0 0.5em", "border_radius": "6px"},
                 ),
                 submit_button("Create key", busy=False, disabled=~S.can_manage, id="create-key"),
                 gap="1em",
@@ -252,80 +254,38 @@ def _create_form() -> rx.Component:
 
 
 def _revoke_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Revoke this key?"),
-            rx.alert_dialog.description(
-                "Anything using “",
-                S.revoking_name,
-                "” stops working at once. This cannot be undone.",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Keep the key", variant="soft", on_click=S.cancel_revoke)
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Revoke", color_scheme="red", on_click=S.confirm_revoke, id="confirm-revoke"
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
+    return confirm_dialog(
+        "Revoke this key?",
+        "Anything using “",
+        S.revoking_name,
+        "” stops working at once. This cannot be undone.",
         open=S.revoking_id != "",
+        cancel_label="Keep the key",
+        on_cancel=S.cancel_revoke,
+        confirm_label="Revoke",
+        confirm_color="red",
+        on_confirm=S.confirm_revoke,
+        confirm_id="confirm-revoke",
     )
 
 
 def api_keys_page() -> rx.Component:
-    return app_shell(
-        rx.vstack(
-            rx.heading("API keys", size="8"),
-            rx.text(
-                "Keys let agents and scripts use the Closient API for this organization. Give "
-                "each tool its own key, so you can revoke one without breaking the others.",
-                color_scheme="gray",
-            ),
-            read_only_notice(S.read_only_reason),
-            error_callout(S.error, id="keys-error"),
-            success_callout(S.notice, id="keys-notice"),
-            _new_key_callout(),
-            _create_form(),
-            rx.cond(
-                S.keys.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in (
-                                        "Name",
-                                        "Key",
-                                        "Role",
-                                        "State",
-                                        "Created",
-                                        "Last used",
-                                        "",
-                                    )
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.keys, _key_row)),
-                        variant="surface",
-                        width="100%",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
-                ),
-                empty_state(
-                    "key-round", "No API keys yet", "Create one above for your first agent."
-                ),
-            ),
-            _revoke_dialog(),
-            spacing="4",
-            width="100%",
+    return dashboard_page(
+        "API keys",
+        read_only_notice(S.read_only_reason),
+        error_callout(S.error, id="keys-error"),
+        success_callout(S.notice, id="keys-notice"),
+        _new_key_callout(),
+        _create_form(),
+        rx.cond(
+            S.keys.length() > 0,
+            scrolling_table(KEY_COLUMNS, S.keys, _key_row),
+            empty_state("key-round", "No API keys yet", "Create one above for your first agent."),
+        ),
+        _revoke_dialog(),
+        intro=(
+            "Keys let agents and scripts use the Closient API for this organization. Give "
+            "each tool its own key, so you can revoke one without breaking the others."
         ),
         current=routes.DASHBOARD_API_KEYS,
     )

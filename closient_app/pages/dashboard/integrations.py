@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from closient_app.components.callouts import message_callout
+from closient_app.components.cards import card_header
+from closient_app.components.confirm_dialog import confirm_dialog
 from closient_app.components.forms import (
     empty_state,
     error_callout,
     link_button,
+    one_line_form,
     read_only_notice,
     success_callout,
 )
-from closient_app.components.layout import app_shell
+from closient_app.components.layout import dashboard_page
+from closient_app.components.pos_connection import endpoint_state_badge
 from closient_app.pages import routes
 from closient_app.pages.dashboard.integrations_state import IntegrationsState
 
@@ -33,11 +38,10 @@ def _status_badge(status) -> rx.Component:
 def _source_card(source) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.icon("shopping-bag", size=20, color=rx.color("teal", 10)),
+            card_header(
+                "shopping-bag",
                 rx.heading(source.shop, size="4"),
                 _status_badge(source.status),
-                align="center",
                 wrap="wrap",
             ),
             rx.text(
@@ -49,7 +53,7 @@ def _source_card(source) -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.cond(source.problem != "", rx.callout(source.problem, icon="info", size="1")),
+            message_callout(source.problem, icon="info", size="1"),
             rx.hstack(
                 rx.cond(
                     source.live,
@@ -134,11 +138,7 @@ def _endpoint_card(endpoint) -> rx.Component:
             rx.hstack(
                 rx.text(endpoint.topics, weight="medium", size="2"),
                 rx.spacer(),
-                rx.cond(
-                    endpoint.is_active,
-                    rx.badge("Active", color_scheme="grass"),
-                    rx.badge("Paused", color_scheme="gray"),
-                ),
+                endpoint_state_badge(endpoint.is_active),
                 width="100%",
                 align="start",
             ),
@@ -150,26 +150,22 @@ def _endpoint_card(endpoint) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.form(
-                rx.hstack(
-                    rx.el.input(type="hidden", name="endpoint_id", value=endpoint.id),
-                    rx.input(
-                        name="forward_url",
-                        default_value=endpoint.forward_url,
-                        placeholder="https://your-system.example.com/closient-events",
-                        aria_label="Forward URL for " + endpoint.topics,
-                        flex="1",
-                        min_width="240px",
-                        disabled=~S.can_manage,
-                    ),
-                    rx.button(
-                        "Save forward URL", type="submit", variant="soft", disabled=~S.can_manage
-                    ),
-                    width="100%",
-                    wrap="wrap",
+            one_line_form(
+                rx.el.input(type="hidden", name="endpoint_id", value=endpoint.id),
+                rx.input(
+                    name="forward_url",
+                    default_value=endpoint.forward_url,
+                    placeholder="https://your-system.example.com/closient-events",
+                    aria_label="Forward URL for " + endpoint.topics,
+                    flex="1",
+                    min_width="240px",
+                    disabled=~S.can_manage,
+                ),
+                rx.button(
+                    "Save forward URL", type="submit", variant="soft", disabled=~S.can_manage
                 ),
                 on_submit=S.save_forward_url,
-                width="100%",
+                wrap="wrap",
             ),
             spacing="2",
             width="100%",
@@ -180,67 +176,53 @@ def _endpoint_card(endpoint) -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(S.confirm_title),
-            rx.alert_dialog.description(S.confirm_text),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", on_click=S.cancel)),
-                rx.alert_dialog.action(
-                    rx.button(
-                        S.confirm_action,
-                        color_scheme=rx.cond(S.confirm_kind == "reveal", "teal", "red"),
-                        on_click=S.confirm,
-                        id="confirm-action",
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
+    return confirm_dialog(
+        S.confirm_title,
+        S.confirm_text,
         open=S.confirm_kind != "",
+        cancel_label="Cancel",
+        on_cancel=S.cancel,
+        confirm_label=S.confirm_action,
+        confirm_color=rx.cond(S.confirm_kind == "reveal", "teal", "red"),
+        on_confirm=S.confirm,
+        confirm_id="confirm-action",
     )
 
 
 def integrations_page() -> rx.Component:
-    return app_shell(
-        rx.vstack(
-            rx.heading("Integrations", size="8"),
-            read_only_notice(S.read_only_reason),
-            error_callout(S.error, id="integrations-error"),
-            success_callout(S.notice, id="integrations-notice"),
-            rx.heading("Point of sale", size="5"),
-            rx.cond(
-                S.sources.length() > 0,
-                rx.vstack(rx.foreach(S.sources, _source_card), spacing="3", width="100%"),
-                empty_state(
-                    "plug",
-                    "No POS connected",
-                    "Connect Shopify to sync your products and stock.",
-                    link_button("Connect Shopify", href=routes.onboarding_step(2)),
-                ),
+    return dashboard_page(
+        "Integrations",
+        read_only_notice(S.read_only_reason),
+        error_callout(S.error, id="integrations-error"),
+        success_callout(S.notice, id="integrations-notice"),
+        rx.heading("Point of sale", size="5"),
+        rx.cond(
+            S.sources.length() > 0,
+            rx.vstack(rx.foreach(S.sources, _source_card), spacing="3", width="100%"),
+            empty_state(
+                "plug",
+                "No POS connected",
+                "Connect Shopify to sync your products and stock.",
+                link_button("Connect Shopify", href=routes.onboarding_step(2)),
             ),
-            rx.heading("Webhook endpoints", size="5", margin_top="0.5em"),
-            rx.text(
-                "Shopify tells us about changes through these. Set a forward URL to receive each "
-                "change from us too, signed with the endpoint's secret (X-Closient-Signature).",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                S.endpoints.length() > 0,
-                rx.grid(
-                    rx.foreach(S.endpoints, _endpoint_card),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.text("Endpoints appear here once a store is connected.", color_scheme="gray"),
-            ),
-            _confirm_dialog(),
-            spacing="4",
-            width="100%",
         ),
+        rx.heading("Webhook endpoints", size="5", margin_top="0.5em"),
+        rx.text(
+            "Shopify tells us about changes through these. Set a forward URL to receive each "
+            "change from us too, signed with the endpoint's secret (X-Closient-Signature).",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            S.endpoints.length() > 0,
+            rx.grid(
+                rx.foreach(S.endpoints, _endpoint_card),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.text("Endpoints appear here once a store is connected.", color_scheme="gray"),
+        ),
+        _confirm_dialog(),
         current=routes.DASHBOARD_INTEGRATIONS,
     )

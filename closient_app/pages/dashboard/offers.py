@@ -11,8 +11,9 @@ import dataclasses
 import reflex as rx
 
 from closient_app.clock import utcnow
-from closient_app.components.forms import empty_state
-from closient_app.components.layout import app_shell
+from closient_app.components.forms import empty_state, one_line_form
+from closient_app.components.layout import dashboard_page
+from closient_app.components.tables import scrolling_table
 from closient_app.db import session_scope
 from closient_app.pages import routes
 from closient_app.services.offer_table import OfferLine, offer_page
@@ -151,17 +152,7 @@ def _row(row) -> rx.Component:
 
 def _table() -> rx.Component:
     headers = ("Product", "Store", "Price", "Qty", "Stock", "Freshness", "From")
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            variant="surface",
-            width="100%",
-        ),
-        width="100%",
-        overflow_x="auto",
-        id="offers-table",
-    )
+    return scrolling_table(headers, S.rows, _row, box_id="offers-table")
 
 
 def _pager() -> rx.Component:
@@ -201,54 +192,43 @@ def _pager() -> rx.Component:
 
 
 def offers_page() -> rx.Component:
-    return app_shell(
-        rx.vstack(
-            rx.heading("In-store offers", size="8"),
-            rx.text(
-                "What each store has, at what price, and how recently we confirmed the stock.",
-                color_scheme="gray",
+    return dashboard_page(
+        "In-store offers",
+        one_line_form(
+            rx.input(
+                name="search",
+                placeholder="Search by product, brand, SKU or GTIN",
+                aria_label="Search offers",
+                id="offers-search",
+                size="3",
+                flex="1",
             ),
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="search",
-                        placeholder="Search by product, brand, SKU or GTIN",
-                        aria_label="Search offers",
-                        id="offers-search",
-                        size="3",
-                        flex="1",
-                    ),
-                    rx.button(rx.icon("search", size=16), "Search", size="3"),
-                    width="100%",
-                ),
-                on_submit=S.run_search,
-                width="100%",
-            ),
-            rx.cond(
-                S.stale_on_page > 0,
-                rx.callout(
-                    S.stale_text,
-                    icon="clock-alert",
-                    color_scheme="amber",
-                    id="stale-warning",
-                ),
-            ),
-            rx.cond(
-                S.total > 0,
-                rx.vstack(_table(), _pager(), spacing="3", width="100%"),
-                rx.cond(
-                    S.search != "",
-                    empty_state("search-x", "No offers match", "Try fewer or other words."),
-                    empty_state(
-                        "package-open",
-                        "No offers yet",
-                        "Offers arrive with your first sync once your POS is connected.",
-                        rx.link("Connect your POS", href=routes.onboarding_step(2)),
-                    ),
-                ),
-            ),
-            spacing="4",
-            width="100%",
+            rx.button(rx.icon("search", size=16), "Search", size="3"),
+            on_submit=S.run_search,
         ),
+        rx.cond(
+            S.stale_on_page > 0,
+            rx.callout(
+                S.stale_text,
+                icon="clock-alert",
+                color_scheme="amber",
+                id="stale-warning",
+            ),
+        ),
+        rx.cond(
+            S.total > 0,
+            rx.vstack(_table(), _pager(), spacing="3", width="100%"),
+            rx.cond(
+                S.search != "",
+                empty_state("search-x", "No offers match", "Try fewer or other words."),
+                empty_state(
+                    "package-open",
+                    "No offers yet",
+                    "Offers arrive with your first sync once your POS is connected.",
+                    rx.link("Connect your POS", href=routes.onboarding_step(2)),
+                ),
+            ),
+        ),
+        intro="What each store has, at what price, and how recently we confirmed the stock.",
         current=routes.DASHBOARD_OFFERS,
     )

@@ -9,13 +9,17 @@ from __future__ import annotations
 import reflex as rx
 
 from closient_app.clock import utcnow
+from closient_app.components.callouts import done_callout, message_callout
+from closient_app.components.cards import card_header
 from closient_app.components.forms import (
     error_callout,
     icon_text,
     labelled_input,
-    server_page_button,
+    stacked_form,
     submit_button,
 )
+from closient_app.components.pos_connection import approve_at_shopify_button
+from closient_app.components.stepper import continue_button
 from closient_app.connectors.interface import InvalidShop
 from closient_app.connectors.shopify.domain import normalize_shop_domain
 from closient_app.db import session_scope
@@ -106,68 +110,55 @@ S = ConnectStepState
 
 
 def _shop_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            error_callout(S.error, id="connect-error"),
-            labelled_input(
-                "Your Shopify store address",
-                id="shop-domain",
-                name="shop",
-                placeholder="corner-hardware.myshopify.com",
-                default_value=S.shop_prefill,
-                key=S.shop_prefill,
-                on_blur=S.check_shop,
-                error=S.shop_error,
-                hint="Find it in your Shopify admin under Settings > Domains.",
-                disabled=~S.can_manage,
-                auto_complete="off",
+    return stacked_form(
+        error_callout(S.error, id="connect-error"),
+        labelled_input(
+            "Your Shopify store address",
+            id="shop-domain",
+            name="shop",
+            placeholder="corner-hardware.myshopify.com",
+            default_value=S.shop_prefill,
+            key=S.shop_prefill,
+            on_blur=S.check_shop,
+            error=S.shop_error,
+            hint="Find it in your Shopify admin under Settings > Domains.",
+            disabled=~S.can_manage,
+            auto_complete="off",
+        ),
+        rx.cond(
+            (S.shop_ok != "") & (S.shop_error == ""),
+            icon_text(
+                "circle-check",
+                "We will connect ",
+                rx.code(S.shop_ok),
+                size="2",
+                color_scheme="grass",
+                id="shop-ok",
             ),
-            rx.cond(
-                (S.shop_ok != "") & (S.shop_error == ""),
-                icon_text(
-                    "circle-check",
-                    "We will connect ",
-                    rx.code(S.shop_ok),
-                    size="2",
-                    color_scheme="grass",
-                    id="shop-ok",
-                ),
-            ),
-            submit_button(
-                "Create my install link",
-                busy=False,
-                disabled=~S.can_manage,
-                id="create-install-link",
-            ),
-            spacing="3",
-            width="100%",
-            max_width="520px",
+        ),
+        submit_button(
+            "Create my install link",
+            busy=False,
+            disabled=~S.can_manage,
+            id="create-install-link",
         ),
         on_submit=S.create_link,
-        width="100%",
+        max_width="520px",
     )
 
 
 def _install_link_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.icon("external-link", size=20, color=rx.color("teal", 10)),
-                rx.heading("Next: approve at Shopify", size="4"),
-                align="center",
-            ),
+            card_header("external-link", rx.heading("Next: approve at Shopify", size="4")),
             rx.text(
                 "This step happens at Shopify, not here. Shopify shows what Closient may read "
                 "(products, stock and store addresses); approve it, and Shopify sends you "
                 "straight back to this page.",
             ),
             rx.hstack(
-                server_page_button(
-                    "Open Shopify to approve",
-                    href=S.install_url,
-                    icon="shopping-bag",
-                    id="open-install-link",
-                    size="3",
+                approve_at_shopify_button(
+                    "Open Shopify to approve", install_url=S.install_url, id="open-install-link"
                 ),
                 rx.button(
                     rx.cond(S.link_copied, "Copied", "Copy link"),
@@ -194,10 +185,11 @@ def _install_link_card() -> rx.Component:
 
 
 def _connected_notice() -> rx.Component:
-    return rx.callout(
-        rx.text("Your store ", rx.code(S.connected_shop), " is connected."),
+    return done_callout(
+        "Your store ",
+        rx.code(S.connected_shop),
+        " is connected.",
         icon="plug-zap",
-        color_scheme="grass",
         id="already-connected",
     )
 
@@ -205,22 +197,10 @@ def _connected_notice() -> rx.Component:
 def connect_step() -> rx.Component:
     return rx.vstack(
         rx.cond(S.connected_shop != "", _connected_notice()),
-        rx.cond(
-            S.previous_problem != "",
-            rx.callout(S.previous_problem, icon="unplug", color_scheme="amber"),
-        ),
+        message_callout(S.previous_problem, icon="unplug", color_scheme="amber"),
         _shop_form(),
         rx.cond(S.install_url != "", _install_link_card()),
-        rx.cond(
-            S.connected_shop != "",
-            rx.button(
-                "Continue to verification",
-                rx.icon("arrow-right", size=16),
-                on_click=OnboardingState.continue_to(3),
-                size="3",
-                id="continue-3",
-            ),
-        ),
+        rx.cond(S.connected_shop != "", continue_button("Continue to verification", 3)),
         device_connect_card(),
         spacing="4",
         width="100%",

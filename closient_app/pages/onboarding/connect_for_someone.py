@@ -14,7 +14,13 @@ import time
 import reflex as rx
 
 from closient_app.clock import utcnow
-from closient_app.components.forms import error_callout, icon_text, server_page_link
+from closient_app.components.cards import card_header
+from closient_app.components.forms import (
+    error_callout,
+    icon_text,
+    one_line_form,
+    server_page_link,
+)
 from closient_app.connectors.interface import InvalidShop
 from closient_app.connectors.shopify.domain import normalize_shop_domain
 from closient_app.db import session_scope
@@ -103,11 +109,7 @@ S = DeviceConnectState
 def device_connect_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.icon("key-round", size=20, color=rx.color("teal", 10)),
-                rx.text("Connecting for someone else?", weight="bold"),
-                align="center",
-            ),
+            card_header("key-round", rx.text("Connecting for someone else?", weight="bold")),
             rx.text(
                 "Get a one-time code for their shop. They open the link, sign in, enter the "
                 "code and approve at Shopify; this page shows when it is done. AI assistants "
@@ -118,24 +120,18 @@ def device_connect_card() -> rx.Component:
             error_callout(S.error, id="device-error"),
             rx.cond(
                 S.user_code == "",
-                rx.form(
-                    rx.hstack(
-                        rx.input(
-                            name="shop",
-                            placeholder="their-store.myshopify.com",
-                            aria_label="Their Shopify store address",
-                            disabled=~S.can_manage,
-                            flex="1",
-                            min_width="220px",
-                        ),
-                        rx.button(
-                            "Get a code", type="submit", variant="soft", disabled=~S.can_manage
-                        ),
-                        width="100%",
-                        wrap="wrap",
+                one_line_form(
+                    rx.input(
+                        name="shop",
+                        placeholder="their-store.myshopify.com",
+                        aria_label="Their Shopify store address",
+                        disabled=~S.can_manage,
+                        flex="1",
+                        min_width="220px",
                     ),
+                    rx.button("Get a code", type="submit", variant="soft", disabled=~S.can_manage),
                     on_submit=S.start,
-                    width="100%",
+                    wrap="wrap",
                 ),
                 rx.vstack(
                     rx.text("Their code", size="2"),

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from closient_app.components.forms import empty_state, error_callout, link_button
+from closient_app.components.forms import (
+    empty_state,
+    error_callout,
+    external_link,
+    link_button,
+    one_line_form,
+)
 from closient_app.components.map import search_results_map
 from closient_app.config import get_settings
 from closient_app.pages import routes
@@ -63,16 +69,8 @@ def _checklist() -> rx.Component:
                     rx.text("Your public store pages", size="2", weight="medium"),
                     rx.foreach(
                         S.own_stores,
-                        lambda s: rx.hstack(
-                            rx.link(
-                                s.name,
-                                href=s.path,
-                                is_external=True,
-                                class_name="public-store-link",
-                            ),
-                            rx.icon("external-link", size=14, color=rx.color("teal", 11)),
-                            align="center",
-                            spacing="1",
+                        lambda s: external_link(
+                            s.name, href=s.path, class_name="public-store-link"
                         ),
                     ),
                     spacing="1",
@@ -177,37 +175,33 @@ def _search_preview() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.form(
-                rx.hstack(
-                    rx.cond(
-                        S.own_stores.length() > 1,
-                        rx.el.select(
-                            rx.foreach(
-                                S.own_stores,
-                                lambda s, i: rx.el.option(s.name, value=i.to_string()),
-                            ),
-                            on_change=S.choose_store,
-                            aria_label="Search from this store",
+            one_line_form(
+                rx.cond(
+                    S.own_stores.length() > 1,
+                    rx.el.select(
+                        rx.foreach(
+                            S.own_stores,
+                            lambda s, i: rx.el.option(s.name, value=i.to_string()),
                         ),
+                        on_change=S.choose_store,
+                        aria_label="Search from this store",
                     ),
-                    rx.input(
-                        name="query",
-                        default_value=S.query,
-                        key=S.query,
-                        placeholder="cordless drill",
-                        aria_label="Product to search for",
-                        id="preview-query",
-                        size="3",
-                        flex="1",
-                        min_width="200px",
-                    ),
-                    rx.button(rx.icon("search", size=16), "Search", size="3", id="preview-search"),
-                    spacing="2",
-                    width="100%",
-                    wrap="wrap",
                 ),
+                rx.input(
+                    name="query",
+                    default_value=S.query,
+                    key=S.query,
+                    placeholder="cordless drill",
+                    aria_label="Product to search for",
+                    id="preview-query",
+                    size="3",
+                    flex="1",
+                    min_width="200px",
+                ),
+                rx.button(rx.icon("search", size=16), "Search", size="3", id="preview-search"),
                 on_submit=S.search,
-                width="100%",
+                spacing="2",
+                wrap="wrap",
             ),
             error_callout(S.search_error, id="search-error"),
             rx.cond(S.searched, _results()),

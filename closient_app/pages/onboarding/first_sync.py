@@ -14,7 +14,9 @@ import time
 import reflex as rx
 
 from closient_app.clock import utcnow
+from closient_app.components.callouts import done_callout, problem_callout
 from closient_app.components.forms import error_callout, icon_text
+from closient_app.components.stepper import continue_button
 from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.services import onboarding_sync
@@ -167,25 +169,21 @@ def _progress_block() -> rx.Component:
 
 
 def _problem_block() -> rx.Component:
-    return rx.callout(
-        rx.vstack(
-            rx.text(rx.text.strong("The sync ran into a problem. "), S.problem),
-            rx.cond(
-                S.retry_at != "",
-                rx.text("We will try again by ourselves at ", S.retry_at, ".", size="2"),
-            ),
-            rx.button(
-                rx.icon("rotate-ccw", size=16),
-                "Retry now",
-                on_click=S.sync_now,
-                disabled=~S.can_manage,
-                color_scheme="red",
-                id="retry-sync",
-            ),
-            spacing="2",
+    return problem_callout(
+        "The sync ran into a problem. ",
+        S.problem,
+        rx.cond(
+            S.retry_at != "",
+            rx.text("We will try again by ourselves at ", S.retry_at, ".", size="2"),
         ),
-        icon="triangle-alert",
-        color_scheme="red",
+        rx.button(
+            rx.icon("rotate-ccw", size=16),
+            "Retry now",
+            on_click=S.sync_now,
+            disabled=~S.can_manage,
+            color_scheme="red",
+            id="retry-sync",
+        ),
         id="sync-problem",
         width="100%",
     )
@@ -193,25 +191,16 @@ def _problem_block() -> rx.Component:
 
 def _succeeded_block() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text(
-                rx.text.strong("Sync complete. "),
-                S.offers,
-                " in-store offers imported from your catalog.",
-            ),
+        done_callout(
+            rx.text.strong("Sync complete. "),
+            S.offers,
+            " in-store offers imported from your catalog.",
             icon="circle-check",
-            color_scheme="grass",
             id="sync-complete",
         ),
         rx.progress(value=100, max=100, size="3", width="100%", color_scheme="grass"),
         rx.hstack(
-            rx.button(
-                "Continue to your locations",
-                rx.icon("arrow-right", size=16),
-                on_click=OnboardingState.continue_to(5),
-                size="3",
-                id="continue-5",
-            ),
+            continue_button("Continue to your locations", 5),
             rx.button(
                 rx.icon("refresh-cw", size=16),
                 "Sync again",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from closient_app.components.location_editor import location_editor
+from closient_app.components.stepper import continue_button
 from closient_app.state.locations import LocationsState
-from closient_app.state.onboarding import OnboardingState
 
 
 def locations_step() -> rx.Component:
@@ -14,13 +14,7 @@ def locations_step() -> rx.Component:
         location_editor(),
         rx.cond(
             LocationsState.published_count > 0,
-            rx.button(
-                "Continue to your discoverability check",
-                rx.icon("arrow-right", size=16),
-                on_click=OnboardingState.continue_to(6),
-                size="3",
-                id="continue-6",
-            ),
+            continue_button("Continue to your discoverability check", 6),
         ),
         spacing="4",
         width="100%",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from closient_app.components.cards import card_header
 from closient_app.components.forms import (
     error_callout,
     labelled_input,
     labelled_textarea,
+    stacked_form,
     submit_button,
     success_callout,
 )
@@ -189,34 +191,29 @@ def _other_form() -> rx.Component:
             color_scheme="grass",
             id="support-sent",
         ),
-        rx.form(
-            rx.vstack(
-                error_callout(PosStepState.other_error, id="support-error"),
-                rx.grid(
-                    labelled_input("Which POS do you use?", id="pos_name", required=True),
-                    labelled_input(
-                        "Where can we reach you?",
-                        id="contact_email",
-                        type="email",
-                        default_value=PosStepState.user_email,
-                        error=PosStepState.other_email_error,
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
+        stacked_form(
+            error_callout(PosStepState.other_error, id="support-error"),
+            rx.grid(
+                labelled_input("Which POS do you use?", id="pos_name", required=True),
+                labelled_input(
+                    "Where can we reach you?",
+                    id="contact_email",
+                    type="email",
+                    default_value=PosStepState.user_email,
+                    error=PosStepState.other_email_error,
                 ),
-                labelled_textarea("Anything we should know? (optional)", id="message"),
-                submit_button(
-                    "Send to support",
-                    busy=False,
-                    disabled=~PosStepState.can_manage,
-                    id="send-support",
-                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
             ),
+            labelled_textarea("Anything we should know? (optional)", id="message"),
+            submit_button(
+                "Send to support",
+                busy=False,
+                disabled=~PosStepState.can_manage,
+                id="send-support",
+            ),
             on_submit=PosStepState.send_support_request,
-            width="100%",
         ),
     )
 
@@ -234,8 +231,8 @@ def pos_step() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
-                rx.hstack(
-                    rx.icon("life-buoy", size=20, color=rx.color("gray", 11)),
+                card_header(
+                    "life-buoy",
                     rx.text("Using something else?", weight="bold"),
                     rx.spacer(),
                     rx.button(
@@ -244,7 +241,7 @@ def pos_step() -> rx.Component:
                         variant="outline",
                         id="pos-other",
                     ),
-                    align="center",
+                    icon_color=rx.color("gray", 11),
                     width="100%",
                     wrap="wrap",
                 ),

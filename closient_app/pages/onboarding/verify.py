@@ -11,7 +11,14 @@ import dataclasses
 import reflex as rx
 
 from closient_app.clock import utcnow
-from closient_app.components.forms import error_callout, server_page_button
+from closient_app.components.callouts import done_callout, problem_callout
+from closient_app.components.forms import error_callout
+from closient_app.components.pos_connection import (
+    approve_at_shopify_button,
+    endpoint_state_badge,
+)
+from closient_app.components.stepper import continue_button
+from closient_app.components.tables import scrolling_table
 from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.services import connect
@@ -90,44 +97,21 @@ def _fact(ok, text) -> rx.Component:
     )
 
 
-def _endpoint_table() -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("Updates about"),
-                rx.table.column_header_cell("Delivered to"),
-                rx.table.column_header_cell("State"),
-            )
-        ),
-        rx.table.body(
-            rx.foreach(
-                S.endpoints,
-                lambda e: rx.table.row(
-                    rx.table.cell(rx.text(e.topics, size="2")),
-                    rx.table.cell(rx.code(e.receive_url, size="1")),
-                    rx.table.cell(
-                        rx.cond(
-                            e.is_active,
-                            rx.badge("Active", color_scheme="grass"),
-                            rx.badge("Paused", color_scheme="gray"),
-                        )
-                    ),
-                ),
-            )
-        ),
-        variant="surface",
-        size="1",
-        width="100%",
-        id="endpoint-table",
+def _endpoint_row(endpoint) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(endpoint.topics, size="2")),
+        rx.table.cell(rx.code(endpoint.receive_url, size="1")),
+        rx.table.cell(endpoint_state_badge(endpoint.is_active)),
     )
 
 
 def _verified() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text("Connection verified: ", rx.code(S.shop), " answers us and sends updates."),
+        done_callout(
+            "Connection verified: ",
+            rx.code(S.shop),
+            " answers us and sends updates.",
             icon="shield-check",
-            color_scheme="grass",
             id="verify-ok",
         ),
         _fact(True, rx.text("Shopify accepts our access to ", rx.code(S.shop))),
@@ -139,14 +123,14 @@ def _verified() -> rx.Component:
             True,
             rx.text(S.endpoints.length(), " webhook endpoints keep your stock fresh between syncs"),
         ),
-        rx.box(_endpoint_table(), width="100%", overflow_x="auto"),
-        rx.button(
-            "Continue to the first sync",
-            rx.icon("arrow-right", size=16),
-            on_click=OnboardingState.continue_to(4),
-            size="3",
-            id="continue-4",
+        scrolling_table(
+            ("Updates about", "Delivered to", "State"),
+            S.endpoints,
+            _endpoint_row,
+            size="1",
+            id="endpoint-table",
         ),
+        continue_button("Continue to the first sync", 4),
         spacing="3",
         width="100%",
     )
@@ -154,23 +138,14 @@ def _verified() -> rx.Component:
 
 def _failed() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text(rx.text.strong("The connection is not working. "), S.problem),
-            icon="triangle-alert",
-            color_scheme="red",
-            id="verify-problem",
-        ),
+        problem_callout("The connection is not working. ", S.problem, id="verify-problem"),
         error_callout(S.error, id="verify-error"),
         rx.cond(
             S.can_retry & (S.shop != ""),
             rx.cond(
                 S.fresh_link != "",
-                server_page_button(
-                    "Open Shopify to approve again",
-                    href=S.fresh_link,
-                    icon="shopping-bag",
-                    id="open-fresh-link",
-                    size="3",
+                approve_at_shopify_button(
+                    "Open Shopify to approve again", install_url=S.fresh_link, id="open-fresh-link"
                 ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
