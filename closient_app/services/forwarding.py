@@ -8,6 +8,10 @@ Body: `{"id", "type", "created", "organization_id", "source_id", "data"}`, the s
 every retry (`id` lets the receiver drop duplicates). Header:
 `X-Closient-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` with one `v1` per
 valid secret, so a receiver mid-rotation accepts either.
+
+Deliveries leave only through `forward_client`, which connects to public addresses only and
+checks them at connect time (services/forward_destinations.py): a forward_url whose name
+resolves inside our network is a failed attempt with the reason, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from closient_app.clock import utcnow
-from closient_app.connectors.http import HttpClientFactory, outbound_client
+from closient_app.connectors.http import HttpClientFactory
 from closient_app.db import get_engine
 from closient_app.models import ForwardDelivery, ForwardStatus, WebhookEndpoint
+from closient_app.services.forward_destinations import NonPublicDestination, forward_client
 from closient_app.services.webhook_endpoints import valid_secrets
 
 log = logging.getLogger(__name__)
@@ -101,7 +106,7 @@ async def deliver_pending_forwards(
     *,
     limit: int = 100,
     clock=utcnow,
-    http_client_factory: HttpClientFactory = outbound_client,
+    http_client_factory: HttpClientFactory = forward_client,
 ) -> int:
     """Send up to `limit` due deliveries; returns how many were delivered."""
     batch = await asyncio.to_thread(_claim_due, limit, clock())
@@ -130,6 +135,8 @@ async def _post(
     }
     try:
         response = await client.post(item.url, content=item.body, headers=headers)
+    except NonPublicDestination as exc:  # refused before connecting: the reason says it all
+        return None, str(exc)
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:

@@ -21,11 +21,12 @@ from closient_app.config import get_settings
 from closient_app.connectors.interface import WebhookSubscription
 from closient_app.errors import NotFound, ValidationFailed
 from closient_app.models import InventorySource, WebhookEndpoint, WebhookReceipt
+from closient_app.services import forward_destinations
 from closient_app.services.crypto import decrypt_secret, encrypt_secret
+from closient_app.services.forward_destinations import LOCAL_HOSTS
 
 ROTATION_GRACE = timedelta(hours=24)
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # Resources that change the same offers travel together: one endpoint for stock, one for the
 # catalog, one for stores, one for the app's own lifecycle.
 GROUP_OF_RESOURCE = {"inventory_levels": "inventory", "inventory_items": "inventory"}
@@ -122,8 +123,9 @@ def update_endpoint(
 
 def check_forward_url(url: str) -> str:
     """HTTPS to a public host; plain HTTP to this machine only outside production (tests,
-    local development). Private addresses are refused: the forwarder must not become a way
-    to reach our internal network."""
+    local development). Non-public addresses are refused, as literals and as what a host name
+    resolves to now: the forwarder must not become a way into our internal network. (The
+    forwarder checks again at every connect; this check is the early, best-effort answer.)"""
     problem = _forward_url_problem(url.strip())
     if problem:
         raise ValidationFailed(
@@ -147,15 +149,15 @@ def _forward_url_problem(url: str) -> str | None:
     local = host in LOCAL_HOSTS
     if local and get_settings().is_production:
         return "must point at a public host"
-    if parts.scheme == "http" and local:
-        return None
-    if parts.scheme != "https":
+    if parts.scheme != "https" and not (local and parts.scheme == "http"):
         return "must use https (http is accepted only for localhost during development)"
+    if local:
+        return None  # this machine, outside production
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return None  # a host name
-    if not address.is_global and not local:
+        return forward_destinations.resolution_problem(host, parts.port or 443)
+    if not forward_destinations.is_public_address(address):
         return "must point at a public address"
     return None
 
