@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from closient_app.connectors.errors import (
     InvalidShop,
@@ -47,6 +47,7 @@ from closient_app.connectors.records import (
 __all__ = [
     "AppUninstalled",
     "CatalogPage",
+    "ExportCheckpoint",
     "InvalidShop",
     "InventoryItemChanged",
     "InventoryLevelChanged",
@@ -72,6 +73,17 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
 ]
+
+
+class ExportCheckpoint(Protocol):
+    """Where a bulk catalog read keeps the id of its export, so a resumed read finds it."""
+
+    @property
+    def export_id(self) -> str | None:
+        """The export an earlier attempt read, if any."""
+
+    async def use_export(self, export_id: str) -> None:
+        """Told the export the rows will come from, before the read waits for it to finish."""
 
 
 class PosConnector(ABC):
@@ -111,8 +123,13 @@ class PosConnector(ABC):
         """How many variants the catalog has (to choose pages or a bulk export)."""
 
     @abstractmethod
-    def bulk_catalog(self, shop: str, token: str) -> AsyncIterator[PosOffer]:
-        """Every catalog row through the POS's bulk export, for large catalogs."""
+    def bulk_catalog(
+        self, shop: str, token: str, export: ExportCheckpoint | None = None
+    ) -> AsyncIterator[PosOffer]:
+        """Every catalog row through the POS's bulk export, for large catalogs. With `export`,
+        the export an earlier attempt read is read again while the POS still has it (running
+        or finished), else a new one starts. One export yields the same rows in the same
+        order each time it is read."""
 
     @abstractmethod
     async def subscribe_webhooks(

@@ -56,6 +56,7 @@ CHECKPOINT = text(
     WHERE {HOLDS_LEASE}
     """  # noqa: S608
 )
+RESTART_OFFER_COUNT = text(f"UPDATE sync_job SET offers_upserted = 0 WHERE {HOLDS_LEASE}")  # noqa: S608
 FINISH = text(
     f"""
     UPDATE sync_job SET status = :status, error = :error, finished_at = :now, locked_by = NULL
@@ -125,6 +126,13 @@ def save_checkpoint(
     job is no longer ours."""
     params = {**_lease(job), "checkpoint": checkpoint, "done": done, "total": total}
     if session.execute(CHECKPOINT, {**params, "upserted": upserted, "now": now}).rowcount != 1:
+        raise LeaseLost(job.id)
+
+
+def restart_offer_count(session: Session, job: ClaimedJob) -> None:
+    """The job writes its catalog again from the start (a new bulk export): count anew.
+    Raises LeaseLost like `save_checkpoint`."""
+    if session.execute(RESTART_OFFER_COUNT, _lease(job)).rowcount != 1:
         raise LeaseLost(job.id)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -28,6 +29,7 @@ from closient_app.services.pos_access import with_pos_token
 PAGES = "pages"
 BULK = "bulk"
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 async def run_sync_job(
@@ -49,10 +51,12 @@ async def run_sync_job(
 
 
 class CatalogReader:
-    """The POS side of a run: what to read next, given the checkpoint."""
+    """The POS side of a run: what to read next, given the checkpoint. It is also the bulk
+    read's ExportCheckpoint (the export to re-attach to, and where to note a new one)."""
 
     def __init__(self, run: sync_run.SyncRun, *, settings: Settings, clock: Clock) -> None:
         self.run, self.settings, self.clock = run, settings, clock
+        self.skip = 0  # bulk: rows of the export already written
 
     @property
     def checkpoint(self) -> sync_run.Checkpoint:
@@ -96,23 +100,51 @@ class CatalogReader:
             checkpoint.query_cost += page.cost.actual or page.cost.requested or 0.0
 
     async def read_bulk(self, connector: PosConnector, shop: str, token: str) -> None:
-        # An export is a new snapshot: a resumed job re-reads it whole (the upserts are
-        # idempotent), which costs seconds and no rate-limit points.
-        self.checkpoint.variants_done = 0
+        """Rows of the export named in the checkpoint (or a new one), minus those written.
+
+        A resumed job re-attaches to its export, running or finished, and reads its file again
+        (seconds, no rate-limit points); the file's rows come in the same order, so the
+        `variants_done` rows committed before are skipped. A new export is a new snapshot:
+        it is written from its first row, and the job's counts start over with it."""
         batch: list[PosOffer] = []
-        rows = connector.bulk_catalog(shop, token)
-        reading = time.monotonic()
+        rows = connector.bulk_catalog(shop, token, export=self)
+        reading, seen = time.monotonic(), 0
         async with contextlib.aclosing(rows):
             async for row in rows:
                 if reading:  # the export is read whole before the first row comes
                     self.checkpoint.read_s += time.monotonic() - reading
                     reading = 0.0
+                seen += 1
+                if seen <= self.skip:  # committed by an earlier attempt from this same file
+                    continue
                 batch.append(row)
                 if len(batch) >= self.settings.sync_batch_variants:
                     await self.commit_bulk(batch)
                     batch = []
         self.checkpoint.catalog_complete = True
         await self.commit_bulk(batch)
+
+    @property
+    def export_id(self) -> str | None:
+        return self.checkpoint.bulk_export
+
+    async def use_export(self, export_id: str) -> None:
+        """Checkpoint the export before waiting for it, so a worker dying meanwhile leaves its
+        successor the export to re-attach to, not another one to start."""
+        checkpoint = self.checkpoint
+        same = export_id == checkpoint.bulk_export
+        log.info(
+            "job %s %s bulk export %s",
+            self.run.job.id,
+            "re-attached to" if same else "reads",
+            export_id,
+        )
+        if not same:
+            checkpoint.bulk_export, checkpoint.variants_done = export_id, 0
+        self.skip = checkpoint.variants_done
+        await asyncio.to_thread(
+            sync_run.record_export, self.run, recount=not same, now=self.clock()
+        )
 
     async def commit_bulk(self, batch: list[PosOffer]) -> None:
         self.checkpoint.variants_done += len(batch)

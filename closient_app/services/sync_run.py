@@ -23,7 +23,12 @@ from sqlmodel import Session
 
 from closient_app.connectors.interface import PosLocation, PosOffer
 from closient_app.db import session_scope
-from closient_app.jobs.leases import ClaimedJob, finish_job, save_checkpoint
+from closient_app.jobs.leases import (
+    ClaimedJob,
+    finish_job,
+    restart_offer_count,
+    save_checkpoint,
+)
 from closient_app.models import (
     InStoreOffer,
     InventorySource,
@@ -53,6 +58,7 @@ class Checkpoint:
     started_at: str
     mode: str | None = None  # "pages" or "bulk", fixed on the first attempt
     cursor: str | None = None
+    bulk_export: str | None = None  # the POS export the bulk rows come from (re-attached)
     catalog_complete: bool = False  # every row read and committed; only the finish is left
     variants_done: int = 0
     variants_total: int | None = None
@@ -142,6 +148,16 @@ def commit_batch(run: SyncRun, rows: Sequence[PosOffer], *, now: datetime) -> No
 
 def save_progress(run: SyncRun, *, now: datetime) -> None:
     with session_scope() as session:
+        _save(session, run, upserted=0, now=now)
+
+
+def record_export(run: SyncRun, *, recount: bool, now: datetime) -> None:
+    """The checkpoint names the bulk export being read. `recount`: a new export, whose rows
+    are all written again, so the job's count of offers written starts over (nothing is
+    counted twice)."""
+    with session_scope() as session:
+        if recount:
+            restart_offer_count(session, run.job)
         _save(session, run, upserted=0, now=now)
 
 

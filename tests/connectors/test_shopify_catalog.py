@@ -15,7 +15,7 @@ from closient_app.connectors.interface import (
     PosUnavailable,
     StockLevel,
 )
-from closient_app.connectors.shopify.bulk import assemble_offers
+from closient_app.connectors.shopify.bulk import BULK_CATALOG_QUERY, assemble_offers
 from closient_app.connectors.shopify.catalog import PageShape, page_shape
 
 from .fakes import ScriptedShopify, graphql_body, make_connector
@@ -273,11 +273,16 @@ async def test_export_file_from_an_unexpected_place_is_not_fetched(fake_time):
     assert all(r.url.host != "169.254.169.254" for r in shopify.requests)
 
 
-@pytest.mark.parametrize(("code", "failure"), [("OPERATION_IN_PROGRESS", PosUnavailable),
-                                               ("INVALID", PosRequestRejected)])
-async def test_refused_export_says_whether_to_retry(fake_time, code, failure):
+OTHER_QUERY = {**RUNNING, "query": "{ products { edges { node { id } } } }"}
+OUR_EXPORT = {**RUNNING, "query": BULK_CATALOG_QUERY}
+
+
+@pytest.mark.parametrize(("code", "current", "failure"),
+                         [("OPERATION_IN_PROGRESS", [OTHER_QUERY], PosUnavailable),
+                          ("INVALID", [], PosRequestRejected)])
+async def test_refused_export_says_whether_to_retry(fake_time, code, current, failure):
     errors = [{"field": ["query"], "message": "no", "code": code}]
-    connector = make_connector(bulk_shopify([], run_errors=errors), fake_time)
+    connector = make_connector(bulk_shopify(current, run_errors=errors), fake_time)
     with pytest.raises(failure):
         [o async for o in connector.bulk_catalog("acme", "t")]
 
@@ -286,6 +291,53 @@ async def test_an_export_that_is_no_longer_current_is_retryable(fake_time):
     connector = make_connector(bulk_shopify([None]), fake_time)
     with pytest.raises(PosUnavailable):
         [o async for o in connector.bulk_catalog("acme", "t")]
+
+
+class Exports:
+    """An ExportCheckpoint: the export an earlier attempt read, and the ones used since."""
+
+    def __init__(self, export_id: str | None = None) -> None:
+        self.export_id, self.used = export_id, []
+
+    async def use_export(self, export_id: str) -> None:
+        self.used.append(export_id)
+
+
+def export_runs(shopify: ScriptedShopify) -> int:
+    return sum("RunCatalogExport" in p["query"] for p in shopify.graphql_payloads())
+
+
+@pytest.mark.parametrize("status", [RUNNING, DONE])
+async def test_a_resumed_read_re_attaches_to_its_export(fake_time, status):
+    # Still running, it is polled to the end; finished, its file is read again. No new export.
+    shopify, exports = bulk_shopify([status, RUNNING, DONE]), Exports(RUNNING["id"])
+    rows = make_connector(shopify, fake_time).bulk_catalog("acme", "t", exports)
+    assert len([o async for o in rows]) == 2
+    assert (exports.used, export_runs(shopify)) == ([RUNNING["id"]], 0)
+
+
+EARLIER = "gid://shopify/BulkOperation/0"
+
+
+@pytest.mark.parametrize(("previous", "current"), [
+    (RUNNING["id"], {**RUNNING, "status": "FAILED", "errorCode": "TIMEOUT"}),  # it failed
+    (EARLIER, {**DONE, "id": "gid://shopify/BulkOperation/9"}),  # another one came after
+    (EARLIER, None),  # none at all
+])
+async def test_a_resumed_read_whose_export_is_gone_starts_another(fake_time, previous, current):
+    shopify, exports = bulk_shopify([current, DONE]), Exports(previous)
+    rows = make_connector(shopify, fake_time).bulk_catalog("acme", "t", exports)
+    assert len([o async for o in rows]) == 2
+    assert (exports.used, export_runs(shopify)) == ([RUNNING["id"]], 1)
+
+
+async def test_our_export_already_running_is_read_not_refused(fake_time):
+    # An attempt died between starting the export and checkpointing it: read that one.
+    errors = [{"field": ["query"], "message": "in progress", "code": "OPERATION_IN_PROGRESS"}]
+    shopify, exports = bulk_shopify([OUR_EXPORT, RUNNING, DONE], run_errors=errors), Exports()
+    rows = make_connector(shopify, fake_time).bulk_catalog("acme", "t", exports)
+    assert len([o async for o in rows]) == 2
+    assert exports.used == [RUNNING["id"]]
 
 
 async def test_pages_shrink_to_fit_a_smaller_bucket(fake_time):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from .helpers import SHOP, Sandbox, WebhookReceiver
@@ -21,9 +22,13 @@ def run_bulk(sandbox: Sandbox, token: str, query: str) -> dict[str, Any]:
     return body["data"]["bulkOperationRunQuery"]
 
 
+def current(sandbox: Sandbox, token: str) -> dict[str, Any]:
+    return sandbox.graphql(token, CURRENT).json()["data"]["currentBulkOperation"]
+
+
 def finished(sandbox: Sandbox, token: str) -> dict[str, Any]:
     sandbox.wait_idle()
-    return sandbox.graphql(token, CURRENT).json()["data"]["currentBulkOperation"]
+    return current(sandbox, token)
 
 
 def jsonl(sandbox: Sandbox, url: str) -> list[dict[str, Any]]:
@@ -135,3 +140,25 @@ def test_bulk_finish_webhook(make_sandbox: Any, receiver: WebhookReceiver):
         "completed",
         "query",
     )
+
+
+def test_an_export_runs_for_bulk_run_s_and_the_shop_lists_its_exports(sandbox: Sandbox, token: str):
+    sandbox.admin("PUT", "/settings", json={"bulk_run_s": 60})
+    started = run_bulk(sandbox, token, "{ locations { edges { node { id } } } }")
+    export = started["bulkOperation"]["id"]
+    deadline = time.monotonic() + 10
+    while current(sandbox, token)["status"] != "RUNNING":
+        assert time.monotonic() < deadline, "the export never started running"
+        time.sleep(0.01)
+    again = run_bulk(sandbox, token, "{ locations { edges { node { id } } } }")
+    assert [e["code"] for e in again["userErrors"]] == ["OPERATION_IN_PROGRESS"]
+    listed = sandbox.admin("GET", f"/shops/{SHOP}").json()["bulk_operations"]
+    assert [(e["id"], e["status"], e["completed_at"]) for e in listed] == [
+        (export, "RUNNING", None)
+    ]
+
+    sandbox.admin("PUT", "/settings", json={"bulk_run_s": 0})  # lets the running one finish
+    assert finished(sandbox, token)["status"] == "COMPLETED"
+    [listed] = sandbox.admin("GET", f"/shops/{SHOP}").json()["bulk_operations"]
+    assert (listed["id"], listed["status"]) == (export, "COMPLETED")
+    assert listed["completed_at"] is not None

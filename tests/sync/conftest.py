@@ -11,6 +11,7 @@ from closient_app.config import Settings, get_settings
 from closient_app.db import get_engine
 from closient_app.jobs.worker import Worker
 from closient_app.models import JobStatus, SyncJob
+from tests.sync.processes import WorkerProcess
 
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
@@ -55,3 +56,18 @@ def work_until_finished(job_id: str, *, timeout: float = 180.0, **worker_options
 @pytest.fixture
 def base(live_api: str) -> str:
     return live_api
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """`workers(name, **env)` starts a real worker process; every one is stopped at the end."""
+    started: list[WorkerProcess] = []
+
+    def start(name: str, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path / f"{name}.log", **env)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

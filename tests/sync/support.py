@@ -62,6 +62,12 @@ def sandbox_catalog(base: str, shop: str) -> dict:
     return answer.json()
 
 
+def sandbox_exports(base: str, shop: str) -> list[dict]:
+    """The bulk exports run on the shop, oldest first (id, client_id, status, times)."""
+    answer = httpx.get(f"{base}{ADMIN}/shops/{shop}", timeout=60)
+    return answer.json()["bulk_operations"]
+
+
 def sandbox_settings(base: str, **changes: object) -> dict:
     answer = httpx.put(base + ADMIN + "/settings", json=changes)
     assert answer.status_code == 200, answer.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from closient_app.clock import utcnow
 from closient_app.models import (
     GeocodeSource,
     InventorySource,
@@ -101,3 +102,32 @@ def test_each_pos_location_becomes_a_draft_store_with_its_address(db, base):
             assert store.geocode_source == GeocodeSource.POS
         else:
             assert store.geocode_source in (GeocodeSource.POSTAL_CODE, GeocodeSource.CITY, None)
+
+
+def test_a_bulk_job_whose_export_is_gone_reads_a_new_one_and_counts_afresh(db, base):
+    shop = new_shop(base, variants=150, locations=2)
+    catalog = sandbox_catalog(base, shop)["catalog"]
+    source = connect_source(db, make_org(db), shop)
+    job = queue_sync(db, source)
+    # As an earlier attempt left it: 100 variants written from an export Shopify no longer has.
+    gone = "gid://shopify/BulkOperation/1"
+    job.checkpoint = {
+        "started_at": utcnow().isoformat(),
+        "mode": "bulk",
+        "bulk_export": gone,
+        "variants_done": 100,
+        "variants_total": 150,
+    }
+    job.progress_done, job.offers_upserted = 100, 180
+    db.add(job)
+    db.commit()
+
+    done = work_until_finished(job.id)
+
+    expected = expected_offers(catalog)
+    assert (done.status, done.error) == (JobStatus.SUCCEEDED, None)
+    assert done.checkpoint["bulk_export"] not in (None, gone)
+    assert done.checkpoint["resumed_at"] == [100]
+    # The new export is written whole, and counted once.
+    assert (done.progress_done, done.offers_upserted) == (150, len(expected))
+    assert stored_offers(db, source.id) == expected

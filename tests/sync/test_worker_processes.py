@@ -12,7 +12,6 @@ import pytest
 from closient_app.models import JobStatus
 from tests.factories import make_org
 from tests.sync.conftest import job_state
-from tests.sync.processes import WorkerProcess
 from tests.sync.support import (
     connect_source,
     expected_offers,
@@ -35,26 +34,12 @@ def slow_sandbox(base):
     sandbox_settings(base, bucket_max=1000.0, restore_rate=100.0)
 
 
-@pytest.fixture
-def workers(tmp_path):
-    started: list[WorkerProcess] = []
-
-    def start(name: str, **env: str) -> WorkerProcess:
-        worker = WorkerProcess(tmp_path / f"{name}.log", **PAGED, **env)
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
-
-
 def test_kill_9_mid_sync_then_restart_ends_equal_to_a_clean_sync(db, base, slow_sandbox, workers):
     shop = new_shop(base, products=150, locations=3)
     catalog = sandbox_catalog(base, shop)["catalog"]
     source = connect_source(db, make_org(db), shop)
     job = queue_sync(db, source)
-    first = workers("first")
+    first = workers("first", **PAGED)
 
     wait_until(lambda: job_state(job.id).progress_done >= 60, what="a few committed pages")
     first.kill()
@@ -63,7 +48,7 @@ def test_kill_9_mid_sync_then_restart_ends_equal_to_a_clean_sync(db, base, slow_
     assert 0 < killed.progress_done < len(catalog["variants"])
     assert killed.checkpoint["cursor"] is not None
 
-    workers("second")
+    workers("second", **PAGED)
     wait_until(lambda: job_state(job.id).status in FINISHED, what="the resumed job")
 
     done = job_state(job.id)
@@ -79,7 +64,7 @@ def test_two_workers_on_one_source_run_one_sync(db, base, slow_sandbox, workers)
     shop = new_shop(base, products=60, locations=3)
     catalog = sandbox_catalog(base, shop)["catalog"]
     source = connect_source(db, make_org(db), shop)
-    one, two = workers("one"), workers("two")
+    one, two = workers("one", **PAGED), workers("two", **PAGED)
     wait_until(lambda: one.started and two.started, what="both workers idle")
 
     job = queue_sync(db, source)

@@ -4,7 +4,13 @@ A bulk export is not metered by the rate limit (the mutation and each poll cost 
 so large catalogs finish in the time Shopify takes to write the file, not cost / 100 points/s.
 The file flattens nested connections: every inventory level is its own line with a
 `__parentId` naming its variant. Shopify does not promise any line order, so the rows are
-assembled after the whole file is read.
+assembled after the whole file is read; one export's file is fixed, so reading it again gives
+the same rows in the same order (a resumed sync skips the ones it already wrote).
+
+Shopify runs one bulk query per app and shop at a time, and keeps running it when we stop
+listening. A resumed sync therefore re-attaches to the export its earlier attempt started
+(`attach_or_start_export`): still running, it is polled to the end; completed, its file is
+read again. Only an export that failed, expired or was replaced is started anew.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ mutation RunCatalogExport($query: String!) {
 
 EXPORT_STATUS_QUERY = """
 query ExportStatus {
-  currentBulkOperation(type: QUERY) { id status errorCode objectCount url partialDataUrl }
+  currentBulkOperation(type: QUERY) { id status errorCode objectCount url partialDataUrl query }
 }"""
 
 FIRST_POLL_DELAY = 0.25  # small exports finish in well under a second
@@ -54,6 +60,24 @@ POLL_BACKOFF = 2.0
 MAX_POLL_DELAY = 2.0
 EXPORT_DEADLINE = 4 * 3600.0  # then the sync job fails retryably instead of waiting forever
 _RETRYABLE_ERRORS = {"INTERNAL_SERVER_ERROR", "TIMEOUT"}
+RUNNING = ("CREATED", "RUNNING")
+USABLE = (*RUNNING, "COMPLETED")  # an export worth re-attaching to
+
+
+async def current_export(gql: AdminGraphQL) -> dict:
+    """The shop's current bulk query of this app ({} when there is none)."""
+    result = await gql.execute(EXPORT_STATUS_QUERY, expected_cost=1)
+    return result.data.get("currentBulkOperation") or {}
+
+
+async def attach_or_start_export(gql: AdminGraphQL, previous_id: str | None) -> str:
+    """The export to read: `previous_id` (started by an earlier attempt of the same sync)
+    while it is still the current one and running or completed, else a new one."""
+    if previous_id is not None:
+        operation = await current_export(gql)
+        if operation.get("id") == previous_id and operation.get("status") in USABLE:
+            return previous_id
+    return await start_export(gql)
 
 
 async def start_export(gql: AdminGraphQL) -> str:
@@ -61,13 +85,17 @@ async def start_export(gql: AdminGraphQL) -> str:
     result = await gql.execute(RUN_EXPORT_MUTATION, {"query": BULK_CATALOG_QUERY})
     payload = result.data["bulkOperationRunQuery"]
     errors = payload.get("userErrors") or []
-    if errors:
-        messages = "; ".join(e.get("message", "") for e in errors)
-        # Another export of ours still running (say, from a killed worker) ends on its own.
-        busy = any(e.get("code") == "OPERATION_IN_PROGRESS" for e in errors)
-        failure = PosUnavailable if busy else PosRequestRejected
-        raise failure(f"Shopify refused the bulk export: {messages}")
-    return str(payload["bulkOperation"]["id"])
+    if not errors:
+        return str(payload["bulkOperation"]["id"])
+    messages = "; ".join(e.get("message", "") for e in errors)
+    if any(e.get("code") == "OPERATION_IN_PROGRESS" for e in errors):
+        # Ours, of this very query, started by an attempt that died before it could say so:
+        # read that one. Anything else running ends on its own: retry later.
+        operation = await current_export(gql)
+        if operation.get("status") in RUNNING and operation.get("query") == BULK_CATALOG_QUERY:
+            return str(operation["id"])
+        raise PosUnavailable(f"Shopify refused the bulk export: {messages}")
+    raise PosRequestRejected(f"Shopify refused the bulk export: {messages}")
 
 
 async def wait_for_export(
@@ -78,8 +106,7 @@ async def wait_for_export(
     delay = FIRST_POLL_DELAY
     while True:
         await sleep(delay)
-        result = await gql.execute(EXPORT_STATUS_QUERY, expected_cost=1)
-        operation = result.data.get("currentBulkOperation") or {}
+        operation = await current_export(gql)
         if operation.get("id") != operation_id:
             raise PosUnavailable("our bulk export is no longer the current one; start again")
         status = operation.get("status")

@@ -19,6 +19,7 @@ from closient_app.clock import utcnow
 from closient_app.connectors.http import HttpClientFactory, outbound_client
 from closient_app.connectors.interface import (
     CatalogPage,
+    ExportCheckpoint,
     PosConnector,
     PosLocation,
     PosOffer,
@@ -168,10 +169,15 @@ class ShopifyConnector(PosConnector):
                     return
                 cursor = page.next_cursor
 
-    async def bulk_catalog(self, shop: str, token: str) -> AsyncIterator[PosOffer]:
+    async def bulk_catalog(
+        self, shop: str, token: str, export: ExportCheckpoint | None = None
+    ) -> AsyncIterator[PosOffer]:
         async with self._admin(shop, token) as (gql, client):
             currency = await catalog.fetch_shop_currency(gql)
-            operation_id = await bulk.start_export(gql)
+            previous = export.export_id if export is not None else None
+            operation_id = await bulk.attach_or_start_export(gql, previous)
+            if export is not None:
+                await export.use_export(operation_id)
             url = await bulk.wait_for_export(
                 gql, operation_id, sleep=self._sleep, monotonic=self._monotonic
             )

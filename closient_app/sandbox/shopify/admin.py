@@ -28,6 +28,7 @@ SETTINGS = (
     "out_of_order",
     "out_of_order_window_s",
     "latency_s",
+    "bulk_run_s",
     "retry_backoff_scale",
     "webhook_timeout_s",
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,11 @@ def _user_error(code: str, message: str) -> dict[str, Any]:
 async def run_bulk_operation(context: RequestContext, operation: BulkOperation) -> None:
     await asyncio.sleep(STATUS_STEP_S)
     operation.status = "RUNNING"
+    running_since = time.monotonic()
     await asyncio.sleep(STATUS_STEP_S)
+    # Read on every step: lowering the setting finishes an export that is already running.
+    while time.monotonic() - running_since < context.store.config.bulk_run_s:  # noqa: ASYNC110
+        await asyncio.sleep(STATUS_STEP_S)
     bulk_context = replace(context, bulk=True)  # whole connections, first/last ignored
     result = execute_admin_query(bulk_context, operation.query, None, None, bucket=None)
     store = context.store

@@ -43,6 +43,9 @@ class SandboxConfig:
     out_of_order: bool = False
     out_of_order_window_s: float = 0.2
     latency_s: float = 0.0
+    # A bulk export stays RUNNING at least this long (Shopify's take seconds to hours), so a
+    # client can be interrupted while one runs; lowering it finishes running exports sooner.
+    bulk_run_s: float = 0.0
     # 1/4000 turns the 4 h retry schedule into 3.6 s.
     retry_backoff_scale: float = 1 / 4000
     webhook_timeout_s: float = 5.0

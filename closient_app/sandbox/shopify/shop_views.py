@@ -85,7 +85,8 @@ def expected_catalog(catalog: Catalog) -> dict[str, Any]:
 def describe_shop(
     store: SandboxStore, domain: str, *, with_catalog: bool = False
 ) -> dict[str, Any]:
-    """Sizes, counts, installs and subscriptions of a shop; optionally its expected catalog."""
+    """Sizes, counts, installs, subscriptions and bulk exports of a shop; optionally its
+    expected catalog."""
     state = store.shop(domain)
     catalog = state.catalog
     summary: dict[str, Any] = {
@@ -102,6 +103,18 @@ def describe_shop(
                 "client_id": s.client_id,
             }
             for s in state.subscriptions.values()
+        ],
+        # Every bulk export run on this shop, oldest first (a client's retries show here).
+        "bulk_operations": [
+            {
+                "id": gid("BulkOperation", op.id),
+                "client_id": op.client_id,
+                "status": op.status,
+                "created_at": op.created_at,
+                "completed_at": op.completed_at,
+            }
+            for op in sorted(store.bulk_by_key.values(), key=lambda op: op.id)
+            if op.shop == catalog.shop
         ],
     }
     if with_catalog:
