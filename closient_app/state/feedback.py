@@ -50,6 +50,12 @@ def envelope_problems(answer: Any) -> tuple[str, dict[str, str]]:
     return str(message), fields
 
 
+def problem_text(error: Exception) -> str:
+    """What a person reads when an in-process action is refused: a `NotAllowed` (role, log-in)
+    says it in its own words; a domain error gives its message (`domain_problems`)."""
+    return domain_problems(error)[0] if isinstance(error, ApiError) else str(error)
+
+
 def domain_problems(error: ApiError) -> tuple[str, dict[str, str]]:
     fields = {str(d.get("field", "")).split(".")[-1]: d.get("message", "") for d in error.details}
     # `next_step` is written for agents (it names endpoints), so people get the message only.

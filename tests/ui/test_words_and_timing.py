@@ -1,9 +1,16 @@
 """Pure pieces of the UI: errors in words, polling back-off, search words, the login script."""
 
+from closient_app.errors import ValidationFailed
 from closient_app.pages.onboarding.first_sync import POLL_MAX_S, POLL_MIN_S, next_delay
 from closient_app.services.onboarding_sync import UNKNOWN_ERROR, error_in_words
 from closient_app.services.search_preview import search_words
-from closient_app.state.feedback import NETWORK_TROUBLE, envelope_problems, post_json_script
+from closient_app.state.feedback import (
+    NETWORK_TROUBLE,
+    envelope_problems,
+    post_json_script,
+    problem_text,
+)
+from closient_app.state.session import NotAllowed
 
 
 def test_polling_never_runs_faster_than_every_five_seconds_and_backs_off() -> None:
@@ -49,3 +56,16 @@ def test_the_login_script_reads_inputs_by_id_and_embeds_nothing_typed() -> None:
     script = post_json_script("/account/api/v1/login", {"email": "login-email"})
     assert 'document.getElementById("login-email").value' in script
     assert "credentials: 'same-origin'" in script
+
+
+def test_a_refused_action_reads_as_its_message_never_the_agents_next_step() -> None:
+    refused = ValidationFailed(
+        "The shop domain is not valid.",
+        details=[{"field": "shop", "message": "use the myshopify.com address"}],
+        next_step="POST /integrations/api/v1/connect with a valid shop",
+    )
+
+    assert problem_text(refused) == "The shop domain is not valid."
+    assert problem_text(NotAllowed("Only owners and managers can do this.")) == (
+        "Only owners and managers can do this."
+    )

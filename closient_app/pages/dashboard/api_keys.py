@@ -25,7 +25,7 @@ from closient_app.errors import ApiError, ValidationFailed
 from closient_app.models import ApiKey, Role
 from closient_app.pages import routes
 from closient_app.services import accounts, organization_keys
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import problem_text
 from closient_app.state.session import NotAllowed, SessionState
 
 GRANTABLE = ("MANAGER", "EDITOR", "VIEWER", "OWNER")
@@ -107,11 +107,8 @@ class ApiKeysState(SessionState):
                     created_by_user_id=access.user_id,
                 )
                 self.new_key = issued.key
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self._reload()
 
@@ -148,11 +145,8 @@ class ApiKeysState(SessionState):
                     session=db, record=record, changes={"is_active": False}
                 )
                 name = record.name
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self.notice = f"The key “{name}” is revoked: anything using it is refused from now on."
         self._reload()

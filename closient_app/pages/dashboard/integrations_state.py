@@ -16,7 +16,7 @@ from closient_app.errors import ApiError
 from closient_app.models import InventorySource, SourceStatus, WebhookEndpoint
 from closient_app.services import integration_settings as settings_service
 from closient_app.services import onboarding_sync, webhook_endpoints
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import domain_problems, problem_text
 from closient_app.state.session import NotAllowed, SessionState
 
 CONFIRM_TEXT = {
@@ -170,11 +170,8 @@ class IntegrationsState(SessionState):
                     self.notice = "New secret made. The previous one keeps working for 24 hours."
                 else:
                     secret = settings_service.current_secret(endpoint)
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self.revealed = {**self.revealed, endpoint_id: secret}
         self._reload()
@@ -221,11 +218,8 @@ class IntegrationsState(SessionState):
                     session=db, organization_id=access.organization_id, source_id=source_id
                 )
                 onboarding_sync.sync_now(session=db, source=source)
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self.notice = "Sync started. Follow it on the First sync step of Get discoverable."
 

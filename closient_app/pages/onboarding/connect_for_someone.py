@@ -26,7 +26,7 @@ from closient_app.connectors.shopify.domain import normalize_shop_domain
 from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.services import pos_device_connect
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import problem_text
 from closient_app.state.onboarding import OnboardingState
 from closient_app.state.session import NotAllowed
 
@@ -75,11 +75,8 @@ class DeviceConnectState(OnboardingState):
         except InvalidShop as exc:
             self.error = exc.reason
             return None
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return None
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return None
         self._device_code, self.user_code = issued.device_code, issued.user_code
         self.link, self.expires_in_min = issued.verification_uri_complete, issued.expires_in // 60

@@ -21,7 +21,7 @@ from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.services import onboarding_sync
 from closient_app.services.onboarding import current_source
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import problem_text
 from closient_app.state.marketplace_view import checked_text
 from closient_app.state.onboarding import OnboardingState
 from closient_app.state.session import NotAllowed
@@ -122,11 +122,8 @@ class FirstSyncStepState(OnboardingState):
                 if source is None:
                     raise NotAllowed("Connect your store first (step 2).")
                 onboarding_sync.sync_now(session=db, source=source)
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return None
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return None
         self.job_status, self.problem, self.percent, self.done = "queued", "", 0, 0
         self._nudged = True

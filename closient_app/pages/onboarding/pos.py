@@ -17,7 +17,7 @@ from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.pages import routes
 from closient_app.services import onboarding, support_requests
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import domain_problems, problem_text
 from closient_app.state.onboarding import OnboardingState
 from closient_app.state.session import NotAllowed
 
@@ -76,11 +76,8 @@ class PosStepState(OnboardingState):
                     provider=provider,
                     contact_email=self.user_email,
                 )
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error, _ = domain_problems(exc)
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self.requested = sorted({*self.requested, provider})
         self.notice = f"Noted. We will email {self.user_email} when it is ready."

@@ -23,7 +23,7 @@ from closient_app.db import session_scope
 from closient_app.errors import ApiError
 from closient_app.services import connect
 from closient_app.services.connection_check import check_connection
-from closient_app.state.feedback import domain_problems
+from closient_app.state.feedback import problem_text
 from closient_app.state.onboarding import OnboardingState
 from closient_app.state.session import NotAllowed
 
@@ -72,11 +72,8 @@ class VerifyStepState(OnboardingState):
                 issued = connect.create_install_link(
                     session=db, organization_id=access.organization_id, shop=self.shop, now=utcnow()
                 )
-        except NotAllowed as exc:
-            self.error = str(exc)
-            return
-        except ApiError as exc:
-            self.error = domain_problems(exc)[0]
+        except (NotAllowed, ApiError) as exc:
+            self.error = problem_text(exc)
             return
         self.fresh_link = issued.install_url
 
