@@ -119,6 +119,10 @@ class PosConnector(ABC):
         """Walk the catalog page by page, from `cursor` when resuming."""
 
     @abstractmethod
+    async def shop_currency(self, shop: str, token: str) -> str:
+        """The merchant's currency (ISO 4217): prices in product webhooks carry none."""
+
+    @abstractmethod
     async def catalog_size(self, shop: str, token: str) -> int:
         """How many variants the catalog has (to choose pages or a bulk export)."""
 

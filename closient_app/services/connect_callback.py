@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,8 @@ from closient_app.services.connect import (
 )
 from closient_app.services.pos_access import keep_tokens
 from closient_app.services.webhook_endpoints import provision_endpoints, receive_url
+
+log = logging.getLogger(__name__)
 
 SUBSCRIBE_FAILED = "We could not subscribe to your store's updates; connect again to retry."
 
@@ -107,7 +110,18 @@ async def complete_connect(
         raise ConnectRefused(
             ConnectFailure.SUBSCRIBE_FAILED, shop=shop, organization_id=organization_id
         ) from exc
-    return await asyncio.to_thread(_finish, source_id, subscriptions, now)
+    currency = await _shop_currency(connector, shop, tokens.access_token)
+    return await asyncio.to_thread(_finish, source_id, subscriptions, now, currency)
+
+
+async def _shop_currency(connector: PosConnector, shop: str, token: str) -> str | None:
+    """Known from the connect on, so a product webhook that beats the first sync can read its
+    prices. Not worth failing the connect for: the first sync reads it again."""
+    try:
+        return await connector.shop_currency(shop, token)
+    except PosError:
+        log.warning("could not read the currency of %s at connect; the first sync will", shop)
+        return None
 
 
 def _signed_but_stale(params: Mapping[str, str], connector: PosConnector) -> bool:
@@ -163,9 +177,12 @@ def _mark_failed(source_id: str, reason: str) -> None:
         touch(source)
 
 
-def _finish(source_id: str, subscriptions: list, now: datetime) -> Connected:
+def _finish(
+    source_id: str, subscriptions: list, now: datetime, currency: str | None
+) -> Connected:
     with session_scope() as session:
         source = session.get(InventorySource, source_id, with_for_update=True)
+        source.currency = currency or source.currency
         endpoints = provision_endpoints(session=session, source=source, subscriptions=subscriptions)
         source.status, source.last_error, source.connected_at = SourceStatus.CONNECTED, None, now
         touch(source)

@@ -78,6 +78,7 @@ def test_connect_from_install_link_to_provisioned_endpoints(live_api, db) -> Non
         SourceStatus.CONNECTED,
     )
     assert source.granted_scopes == "read_products,read_inventory,read_locations"
+    assert source.currency == "USD"  # read at connect: a product webhook may beat the first sync
     assert timedelta(minutes=55) < source.access_token_expires_at - utcnow() <= timedelta(hours=1)
     assert source.refresh_token_expires_at - utcnow() > timedelta(days=89)
 

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from closient_app.connectors.interface import PosUnavailable
 from closient_app.connectors.shopify import ShopifyConnector
 from closient_app.models import InstallLink, InventorySource, PosOAuthState, Role, SourceStatus
 from closient_app.services.connect import ConnectFailure, ConnectRefused
-from closient_app.services.connect_callback import complete_connect
+from closient_app.services.connect_callback import _shop_currency, complete_connect
 from tests.integrations.live import (
     browser,
     connect,
@@ -280,3 +281,15 @@ def test_the_vectors_themselves() -> None:
     assert HUSH.verify_callback(second, SIGNED_AT) is True
     assert HUSH.verify_callback({**second, "timestamp": "133717817"}, SIGNED_AT) is False
     assert HUSH.verify_callback(VECTOR, SIGNED_AT + timedelta(days=1)) is False
+
+
+class _CurrencyDown:
+    """Answers everything but the shop's currency (a POS hiccup right after the consent)."""
+
+    async def shop_currency(self, shop: str, token: str) -> str:
+        raise PosUnavailable("502 from the POS")
+
+
+@pytest.mark.anyio
+async def test_an_unreadable_currency_does_not_fail_the_connect() -> None:
+    assert await _shop_currency(_CurrencyDown(), "acme.myshopify.com", "shpat_x") is None

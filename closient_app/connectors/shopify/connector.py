@@ -143,6 +143,10 @@ class ShopifyConnector(PosConnector):
         async with self._admin(shop, token) as (gql, _):
             return await catalog.fetch_locations(gql)
 
+    async def shop_currency(self, shop: str, token: str) -> str:
+        async with self._admin(shop, token) as (gql, _):
+            return await catalog.fetch_shop_currency(gql)
+
     async def catalog_size(self, shop: str, token: str) -> int:
         async with self._admin(shop, token) as (gql, _):
             return await catalog.fetch_catalog_size(gql)
