@@ -177,9 +177,7 @@ def _mark_failed(source_id: str, reason: str) -> None:
         touch(source)
 
 
-def _finish(
-    source_id: str, subscriptions: list, now: datetime, currency: str | None
-) -> Connected:
+def _finish(source_id: str, subscriptions: list, now: datetime, currency: str | None) -> Connected:
     with session_scope() as session:
         source = session.get(InventorySource, source_id, with_for_update=True)
         source.currency = currency or source.currency
