@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from closient_app.models.base import id_field, timestamp_field
@@ -9,6 +10,8 @@ from closient_app.models.base import id_field, timestamp_field
 
 class SearchSession(SQLModel, table=True):
     __tablename__ = "search_session"
+    # The retention purge finds expired sessions by index; ~4 us more per search INSERT.
+    __table_args__ = (sa.Index("ix_search_session_expires_at", "expires_at"),)
 
     id: str = id_field()
     query: str = Field(max_length=500)
