@@ -12,7 +12,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import time
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from sqlmodel import Session
 
 from closient_app.api.app import create_api
 from closient_app.api.deps import Access, require
+from closient_app.bench._server import start_server
 from closient_app.config import get_settings
 from closient_app.db import make_engine
 from closient_app.ops.database import ensure_database, migrate_to_head
@@ -91,21 +91,12 @@ def _bench_key(database_url: str) -> str:
 
 
 def _start_server(database_url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "warning"}
-    factory = "closient_app.bench.auth:create_bench_api"
-    command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(port),
-               "--host", "127.0.0.1", "--workers", "1", "--log-level", "warning",
-               "--no-access-log"]  # fmt: skip
-    server = subprocess.Popen(command, env=env)  # noqa: S603  (a fixed command)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}{PLAIN}", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the benchmark server did not start")
+    return start_server(
+        "closient_app.bench.auth:create_bench_api",
+        port,
+        env={"DATABASE_URL": database_url, "LOG_LEVEL": "warning"},
+        ready_path=PLAIN,
+    )
 
 
 def _measure(http: httpx.Client, rounds: int, headers: dict) -> dict[str, list[float]]:

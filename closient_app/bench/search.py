@@ -19,19 +19,18 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
 
-import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
 from closient_app.bench import _search_data as data
 from closient_app.bench._search_queries import Query, RawSearch, make_queries
 from closient_app.bench._search_sweep import sweep
-from closient_app.config import PROJECT_ROOT, get_settings
+from closient_app.bench._server import start_server
+from closient_app.config import get_settings
 from closient_app.ops.database import drop_database, ensure_database, libpq_dsn, migrate_to_head
 
 SEARCH_PATH = "/search/api/v1/search/session"
@@ -68,28 +67,19 @@ def prepare_database(url: str, reuse: bool) -> None:
 
 
 def start_api(url: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        ENVIRONMENT="development",
-        LOG_LEVEL="warning",
-        # One client IP sends every request here; real traffic spreads over many budgets.
-        RATE_LIMIT_PER_MINUTE=str(10**9),
-        RATE_LIMIT_PER_DAY=str(10**12),
+    return start_server(
+        "closient_app.api.app:create_api",
+        port,
+        env={
+            "DATABASE_URL": url,
+            "ENVIRONMENT": "development",
+            "LOG_LEVEL": "warning",
+            # One client IP sends every request here; real traffic spreads over many budgets.
+            "RATE_LIMIT_PER_MINUTE": str(10**9),
+            "RATE_LIMIT_PER_DAY": str(10**12),
+        },
+        ready_path="/healthz",
     )
-    command = [sys.executable, "-m", "uvicorn", "--factory", "closient_app.api.app:create_api",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-               "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the API did not start")
 
 
 class SearchClient:
