@@ -1,4 +1,5 @@
-"""The engine and sessions. One pool per process, warm and without server-side prepares.
+"""The engines, sessions and driver connections. Two pools per process, warm and without
+server-side prepares: the ORM's (pre-pinged) and the per-request hot path's (no pre-ping).
 
 `prepare_threshold=None`: psycopg would otherwise prepare a statement after 5 runs and PostgreSQL
 would switch the KNN search to a generic plan that is 3-10x slower (see docs/benchmarks.md).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,20 +49,36 @@ def product_driven_max_offers(radius_km: float) -> int:
 
 
 GTIN_PREFIX = "gtin:"
+
+
+@dataclass
+class SessionRecord:
+    """A `search_session` row as plain data: on this hot path, building the SQLModel instance
+    cost more CPU than the INSERT it fed (measured)."""
+
+    query: str
+    latitude: float
+    longitude: float
+    radius_km: float
+    in_stock: bool
+    caller: str
+    expires_at: datetime
+    id: str = field(default_factory=new_short_id)
+    created: datetime = field(default_factory=utcnow)
+
+
+# The row's columns, in SessionRecord's order (a read's values zip back into one).
+SESSION_FIELDS = tuple(f.name for f in fields(SessionRecord))
+_COLUMNS = ", ".join(SESSION_FIELDS)
 # Sessions are disposable: losing the last few in a crash is fine; an fsync per search is not.
 # `set_config(..., true)` is SET LOCAL inside the INSERT itself: one round trip instead of two.
 INSERT_SESSION = text(
-    "INSERT INTO search_session "
-    "(id, query, latitude, longitude, radius_km, in_stock, caller, created, expires_at) "
-    "SELECT :id, :query, :latitude, :longitude, :radius_km, :in_stock, :caller, :created, "
-    ":expires_at FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
+    f"INSERT INTO search_session ({_COLUMNS}) "  # noqa: S608  (constant names; values bound)
+    f"SELECT {', '.join(':' + name for name in SESSION_FIELDS)} "
+    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
 )
-SESSION_FIELDS = (
-    "id", "query", "latitude", "longitude", "radius_km", "in_stock", "caller", "created",
-    "expires_at",
-)  # fmt: skip
 LIVE_SESSION = text(
-    f"SELECT {', '.join(SESSION_FIELDS)} FROM search_session "  # noqa: S608  (constant names)
+    f"SELECT {_COLUMNS} FROM search_session "  # noqa: S608  (constant names; values bound)
     "WHERE id = :id AND expires_at > :now"
 )
 UPDATE_SESSION = text(
@@ -180,22 +196,6 @@ def count_and_choose(conn: psycopg.Connection, text_query: str, radius_km: float
     if products <= FEW_PRODUCTS:
         return search_sql.STORE_DRIVEN_FEW_PRODUCTS
     return search_sql.STORE_DRIVEN
-
-
-@dataclass
-class SessionRecord:
-    """A `search_session` row as plain data: on this hot path, building the SQLModel instance
-    cost more CPU than the INSERT it fed (measured)."""
-
-    query: str
-    latitude: float
-    longitude: float
-    radius_km: float
-    in_stock: bool
-    caller: str
-    expires_at: datetime
-    id: str = field(default_factory=new_short_id)
-    created: datetime = field(default_factory=utcnow)
 
 
 def start_session(*, conn: psycopg.Connection, criteria: Criteria, caller: str) -> SearchResponse:
